@@ -1,0 +1,12 @@
+"""Pure-Python domain logic of project_flow.
+
+Nothing in this package imports ``odoo``: it is loaded both as
+``odoo.addons.project_flow.engine`` and as plain ``engine`` from a checkout,
+and tested with plain pytest (``python3 -m pytest engine``).
+"""
+
+from . import approval, gate, graph, layout
+from .calendar import WorkCalendar
+from .graph import CycleError
+
+__all__ = ["CycleError", "WorkCalendar", "approval", "gate", "graph", "layout"]
