@@ -1,0 +1,45 @@
+# Copyright 2026 project_flow contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
+{
+    "name": "Project Flow",
+    "summary": "Flow templates, phase gates and approvals, project lifecycle for Odoo Project",
+    "version": "18.0.1.0.0",
+    "category": "Services/Project",
+    "license": "LGPL-3",
+    "author": "project_flow contributors",
+    "website": "https://github.com/project-flow/project_flow",
+    "maintainers": ["project-flow"],
+    "development_status": "Beta",
+    "depends": ["project", "hr_timesheet", "mail", "portal", "resource"],
+    "data": [
+        "security/project_flow_security.xml",
+        "security/ir.model.access.csv",
+        "security/project_flow_rules.xml",
+        "data/project_flow_role_data.xml",
+        "data/project_flow_stage_data.xml",
+        "data/mail_activity_type_data.xml",
+        "data/project_flow_template_data.xml",
+        "views/project_flow_role_views.xml",
+        "views/project_flow_approval_policy_views.xml",
+        "views/project_flow_template_views.xml",
+        "views/project_flow_phase_views.xml",
+        "views/project_flow_approval_views.xml",
+        "views/project_project_views.xml",
+        "views/project_task_views.xml",
+        "views/res_config_settings_views.xml",
+        "wizards/project_flow_create_wizard_views.xml",
+        "wizards/project_flow_override_wizard_views.xml",
+        "wizards/project_flow_decision_wizard_views.xml",
+        "views/project_flow_menus.xml",
+    ],
+    "demo": [
+        "demo/project_flow_demo.xml",
+    ],
+    "assets": {
+        "web.assets_tests": [
+            "project_flow/static/tests/tours/**/*",
+        ],
+    },
+    "installable": True,
+    "application": False,
+}

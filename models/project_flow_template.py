@@ -1,0 +1,266 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from ..engine import graph, layout
+
+
+class ProjectFlowTemplate(models.Model):
+    """A flow template: the ordered phases, gates and task templates of one
+    project type (product R&D, marketing campaign, IT go-live...)."""
+
+    _name = "project.flow.template"
+    _description = "Project Flow Template"
+    _inherit = ["mail.thread"]
+    _order = "sequence, name, id"
+
+    name = fields.Char(required=True, translate=True, tracking=True)
+    code = fields.Char()
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True, tracking=True)
+    description = fields.Html(translate=True)
+    project_type = fields.Char(
+        string="Project type", translate=True, help="The kind of project this template models."
+    )
+    company_id = fields.Many2one("res.company", default=lambda self: self.env.company)
+    owner_id = fields.Many2one(
+        "res.users",
+        string="Template owner",
+        default=lambda self: self.env.user,
+        tracking=True,
+        help="Process owner who maintains this template.",
+    )
+    phase_ids = fields.One2many(
+        "project.flow.template.phase", "template_id", string="Phases", copy=False
+    )
+    task_template_ids = fields.One2many(
+        "project.flow.template.task", "template_id", string="Task templates", copy=False
+    )
+    stage_ids = fields.Many2many(
+        "project.task.type",
+        string="Task stages",
+        help="Task stages given to projects created from this template.",
+    )
+    initiation_policy_id = fields.Many2one(
+        "project.flow.approval.policy",
+        string="Initiation approval",
+        help="Who approves the initiation (立项) of a project of this type. "
+        "Empty: the company default applies.",
+    )
+    closing_policy_id = fields.Many2one(
+        "project.flow.approval.policy",
+        string="Closing approval",
+        help="Who approves the closing (结项) of a project of this type.",
+    )
+    phase_count = fields.Integer(compute="_compute_counts")
+    task_template_count = fields.Integer(compute="_compute_counts")
+    project_count = fields.Integer(compute="_compute_project_count")
+    planned_duration = fields.Integer(
+        string="Planned duration (working days)", compute="_compute_counts"
+    )
+
+    @api.depends("phase_ids.duration", "task_template_ids")
+    def _compute_counts(self):
+        for template in self:
+            template.phase_count = len(template.phase_ids)
+            template.task_template_count = len(template.task_template_ids)
+            template.planned_duration = sum(template.phase_ids.mapped("duration"))
+
+    def _compute_project_count(self):
+        counts = dict(
+            self.env["project.project"]._read_group(
+                [("flow_template_id", "in", self.ids)], ["flow_template_id"], ["__count"]
+            )
+        )
+        for template in self:
+            template.project_count = counts.get(template, 0)
+
+    def _flow_check_cycles(self):
+        """Raise when the task templates' dependencies form a cycle, naming
+        the tasks in it."""
+        Task = self.env["project.flow.template.task"]
+        for template in self:
+            tasks = template.task_template_ids
+            edges = [(pred.id, task.id) for task in tasks for pred in task.depend_on_ids]
+            cycle = graph.find_cycle(tasks.ids, edges)
+            if cycle:
+                names = " → ".join(Task.browse(cycle + cycle[:1]).mapped("name"))
+                raise ValidationError(
+                    _(
+                        "Template %(template)s: the field Depends on of its task templates "
+                        "forms a cycle: %(cycle)s.",
+                        template=template.display_name,
+                        cycle=names,
+                    )
+                )
+
+    def copy(self, default=None):
+        """Copy phases and task templates and re-link the task dependencies to
+        the copied task templates (a plain copy would point at the originals)."""
+        new_templates = super().copy(default)
+        for old, new in zip(self, new_templates, strict=True):
+            task_map = {}
+            for phase in old.phase_ids:
+                new_phase = phase.copy({"template_id": new.id})
+                for old_task, new_task in zip(
+                    phase.task_template_ids, new_phase.task_template_ids, strict=True
+                ):
+                    task_map[old_task] = new_task
+            for old_task, new_task in task_map.items():
+                if old_task.depend_on_ids:
+                    new_task.depend_on_ids = [
+                        fields.Command.set([task_map[dep].id for dep in old_task.depend_on_ids])
+                    ]
+        return new_templates
+
+    def copy_data(self, default=None):
+        vals_list = super().copy_data(default=default)
+        if default and "name" in default:
+            return vals_list
+        return [
+            dict(vals, name=_("%(name)s (copy)", name=template.name))
+            for template, vals in zip(self, vals_list, strict=True)
+        ]
+
+    def action_view_projects(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("project.open_view_project_all")
+        action["domain"] = [("flow_template_id", "=", self.id)]
+        action["context"] = {"default_flow_template_id": self.id}
+        return action
+
+    def action_create_project(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "project_flow.action_project_flow_create_wizard"
+        )
+        action["context"] = {"default_template_id": self.id}
+        return action
+
+    # ------------------------------------------------------------------
+    # Instantiation
+    # ------------------------------------------------------------------
+    def _flow_apply(self, project, start_date, members=None):
+        """Lay this template out on ``project`` from ``start_date``.
+
+        Creates the phases (with deliverables and approvers), a gate milestone
+        per phase, and the tasks with their dependencies, all in a few batched
+        ``create`` calls: tasks are created wave by wave in topological order
+        so each wave can already point at its predecessors.
+
+        :param members: optional list of (role, user) pairs to add first
+        :return: the created ``project.flow.phase`` records
+        """
+        self.ensure_one()
+        project.ensure_one()
+        if project.flow_phase_ids:
+            raise UserError(
+                _(
+                    "Project %(project)s already has flow phases; a template can be applied "
+                    "only to a project without phases.",
+                    project=project.display_name,
+                )
+            )
+        if not self.phase_ids:
+            raise UserError(
+                _("Template %(template)s has no phase to apply.", template=self.display_name)
+            )
+        create_ctx = {
+            "mail_create_nolog": True,
+            "mail_create_nosubscribe": True,
+            "mail_notrack": True,
+            "tracking_disable": True,
+        }
+        project_vals = {
+            "flow_template_id": self.id,
+            "allow_milestones": True,
+            "allow_task_dependencies": True,
+            "date_start": start_date,
+        }
+        if self.stage_ids:
+            project_vals["type_ids"] = [fields.Command.link(stage.id) for stage in self.stage_ids]
+        if members:
+            project_vals["flow_member_ids"] = [
+                fields.Command.create({"role_id": role.id, "user_id": user.id})
+                for role, user in members
+            ]
+        project.write(project_vals)
+
+        phases = self.phase_ids
+        tasks = self.task_template_ids
+        dates = self._flow_layout(project, start_date)
+        members_by_role = project._flow_members_by_role()
+
+        milestones = self.env["project.milestone"].with_context(**create_ctx).create(
+            [
+                {
+                    "name": _("Gate: %(phase)s", phase=phase.name),
+                    "project_id": project.id,
+                    "deadline": dates[("phase", phase.id)][1],
+                }
+                for phase in phases
+            ]
+        )
+        flow_phases = self.env["project.flow.phase"].with_context(**create_ctx).create(
+            [
+                phase._flow_phase_values(project, milestone, dates[("phase", phase.id)])
+                for phase, milestone in zip(phases, milestones, strict=True)
+            ]
+        )
+        phase_map = dict(zip(phases, flow_phases, strict=True))
+
+        task_by_template = {}
+        edges = [(pred.id, task.id) for task in tasks for pred in task.depend_on_ids]
+        by_id = {task.id: task for task in tasks}
+        Task = self.env["project.task"].with_context(**create_ctx)
+        for wave in graph.topological_layers(tasks.ids, edges):
+            vals_list = []
+            for task_id in wave:
+                template_task = by_id[task_id]
+                flow_phase = phase_map[template_task.phase_id]
+                vals = template_task._flow_task_values(
+                    project, flow_phase, dates[("task", task_id)], members_by_role
+                )
+                vals["depend_on_ids"] = [
+                    fields.Command.set([task_by_template[dep.id] for dep in template_task.depend_on_ids])
+                ]
+                vals_list.append(vals)
+            created = Task.create(vals_list)
+            task_by_template.update(zip(wave, created.ids, strict=True))
+        project._flow_update_dates()
+        return flow_phases
+
+    def _flow_layout(self, project, start_date):
+        """Planned dates of every phase and task template, keyed by
+        ``("phase", id)`` / ``("task", id)``, from the engine's sequential layout
+        on the project's working calendar."""
+        tasks_by_phase = {phase.id: [] for phase in self.phase_ids}
+        for task in self.task_template_ids:
+            tasks_by_phase[task.phase_id.id].append(
+                layout.TaskSpec(
+                    key=("task", task.id),
+                    duration=task.duration,
+                    predecessors=tuple(("task", dep.id) for dep in task.depend_on_ids),
+                )
+            )
+        specs = [
+            layout.PhaseSpec(
+                key=("phase", phase.id),
+                duration=phase.duration,
+                tasks=tuple(tasks_by_phase[phase.id]),
+            )
+            for phase in self.phase_ids
+        ]
+        total = sum(p.duration for p in self.phase_ids) + sum(t.duration for t in self.task_template_ids)
+        calendar = project._flow_work_calendar(start_date, span_days=total * 2 + 60)
+        try:
+            return layout.layout_sequential(specs, calendar, start_date)
+        except graph.CycleError as error:
+            names = self.env["project.flow.template.task"].browse([key[1] for key in error.cycle])
+            raise ValidationError(
+                _(
+                    "Template %(template)s: the field Depends on of its task templates "
+                    "forms a cycle: %(cycle)s.",
+                    template=self.display_name,
+                    cycle=" → ".join(names.mapped("name")),
+                )
+            ) from error

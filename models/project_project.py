@@ -1,0 +1,415 @@
+from datetime import datetime, time, timedelta
+
+import pytz
+from markupsafe import Markup
+
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools.sql import column_exists, create_column, set_not_null
+
+from ..engine import approval as approval_rules
+from .flow_guard import allow_transition, transition_allowed
+
+FLOW_STATES = [
+    ("draft", "Draft"),
+    ("initiation", "Initiation approval"),
+    ("running", "Running"),
+    ("closing", "Closing approval"),
+    ("closed", "Closed"),
+    ("cancelled", "Cancelled"),
+]
+
+
+class ProjectProject(models.Model):
+    _inherit = "project.project"
+
+    flow_template_id = fields.Many2one(
+        "project.flow.template", string="Flow template", tracking=True, index="btree_not_null"
+    )
+    flow_state = fields.Selection(
+        FLOW_STATES,
+        string="Lifecycle",
+        default=lambda self: self._default_flow_state(),
+        required=True,
+        tracking=True,
+        copy=False,
+        index=True,
+        help="Draft → initiation approval (立项) → running → closing approval (结项) → closed.",
+    )
+    flow_phase_ids = fields.One2many("project.flow.phase", "project_id", string="Phases")
+    flow_member_ids = fields.One2many(
+        "project.flow.member", "project_id", string="Members by role", copy=True
+    )
+    flow_approval_ids = fields.One2many("project.flow.approval", "project_id", string="Approvals")
+    flow_approval_round = fields.Integer(default=0, copy=False, readonly=True)
+    flow_current_phase_id = fields.Many2one(
+        "project.flow.phase",
+        string="Current phase",
+        compute="_compute_flow_phase_stats",
+        store=True,
+    )
+    flow_phase_progress = fields.Float(
+        string="Phase progress", compute="_compute_flow_phase_stats", store=True
+    )
+    flow_phase_count = fields.Integer(compute="_compute_flow_phase_stats", store=True)
+    flow_is_managed = fields.Boolean(
+        string="Follows a lifecycle",
+        compute="_compute_flow_is_managed",
+        help="The project follows the flow lifecycle: it has a template or the company "
+        "asks every project for an initiation approval.",
+    )
+    flow_pending_approval_count = fields.Integer(compute="_compute_flow_pending_approval_count")
+
+    def _auto_init(self):
+        """Existing projects keep running as before: fill the new lifecycle
+        column in one statement instead of evaluating the default per row
+        (which would also read a company column not created yet)."""
+        if not column_exists(self.env.cr, "project_project", "flow_state"):
+            create_column(self.env.cr, "project_project", "flow_state", "varchar")
+            self.env.cr.execute("UPDATE project_project SET flow_state = 'running'")
+            set_not_null(self.env.cr, "project_project", "flow_state")
+        return super()._auto_init()
+
+    def _default_flow_state(self):
+        return "draft" if self.env.company.flow_require_initiation else "running"
+
+    @api.depends("flow_phase_ids.state", "flow_phase_ids.sequence")
+    def _compute_flow_phase_stats(self):
+        for project in self:
+            phases = project.flow_phase_ids.sorted(lambda p: (p.sequence, p.id))
+            live = phases.filtered(lambda p: p.state != "cancelled")
+            done = live.filtered(lambda p: p.state == "done")
+            project.flow_phase_count = len(live)
+            project.flow_phase_progress = 100.0 * len(done) / len(live) if live else 0.0
+            current = live.filtered(lambda p: p.state in ("open", "approval"))[:1]
+            project.flow_current_phase_id = current or live.filtered(
+                lambda p: p.state == "draft"
+            )[:1]
+
+    @api.depends("flow_template_id", "company_id.flow_require_initiation")
+    def _compute_flow_is_managed(self):
+        for project in self:
+            project.flow_is_managed = bool(
+                project.flow_template_id
+                or (project.company_id or self.env.company).flow_require_initiation
+                or project.flow_state != "running"
+            )
+
+    def _compute_flow_pending_approval_count(self):
+        counts = dict(
+            self.env["project.flow.approval"]._read_group(
+                [("project_id", "in", self.ids), ("state", "=", "pending")],
+                ["project_id"],
+                ["__count"],
+            )
+        )
+        for project in self:
+            project.flow_pending_approval_count = counts.get(project, 0)
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not transition_allowed(self):
+            default = self._default_flow_state()
+            for vals in vals_list:
+                if vals.get("flow_state", default) != default:
+                    raise UserError(
+                        _(
+                            "Project %(project)s: the field Lifecycle cannot be set at creation; "
+                            "a project starts as %(state)s.",
+                            project=vals.get("name", ""),
+                            state=dict(FLOW_STATES)[default],
+                        )
+                    )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if "flow_state" in vals and not transition_allowed(self):
+            changed = self.filtered(lambda p: p.flow_state != vals["flow_state"])
+            if changed:
+                raise UserError(
+                    _(
+                        "Project %(project)s: the field Lifecycle changes only through its "
+                        "approval steps (submit, approve, close, cancel).",
+                        project=changed[0].display_name,
+                    )
+                )
+        return super().write(vals)
+
+    def copy(self, default=None):
+        """Copy the flow phases too and re-link the copied tasks and gate
+        milestones to the copied phases."""
+        milestone_mapping = self.env.context.get("milestone_mapping", {})
+        new_projects = super(
+            ProjectProject, self.with_context(milestone_mapping=milestone_mapping)
+        ).copy(default)
+        Phase = allow_transition(self.env["project.flow.phase"])
+        for old, new in zip(self, new_projects, strict=True):
+            if not old.flow_phase_ids:
+                continue
+            phase_map = {}
+            for phase in old.flow_phase_ids:
+                new_phase = Phase.browse(phase.id).copy(
+                    {
+                        "project_id": new.id,
+                        "milestone_id": milestone_mapping.get(phase.milestone_id.id, False),
+                        "state": "draft",
+                    }
+                )
+                phase_map[phase] = new_phase
+                if new_phase.milestone_id and phase.date_end:
+                    new_phase.milestone_id.deadline = phase.date_end
+            new_tasks = (
+                self.env["project.task"]
+                .with_context(active_test=False)
+                .search([("project_id", "=", new.id), ("flow_phase_id", "in", old.flow_phase_ids.ids)])
+            )
+            for old_phase, new_phase in phase_map.items():
+                allow_transition(
+                    new_tasks.filtered(lambda t, p=old_phase: t.flow_phase_id == p)
+                ).write({"flow_phase_id": new_phase.id})
+            if new.flow_is_managed:
+                allow_transition(new).write({"flow_state": "draft"})
+        return new_projects
+
+    # ------------------------------------------------------------------
+    # Helpers
+    # ------------------------------------------------------------------
+    def _flow_members_by_role(self):
+        self.ensure_one()
+        result = {}
+        for member in self.flow_member_ids:
+            result.setdefault(member.role_id.id, self.env["res.users"])
+            result[member.role_id.id] |= member.user_id
+        return result
+
+    def _flow_work_calendar(self, start_date, span_days=366):
+        self.ensure_one()
+        calendar = self.resource_calendar_id
+        return calendar._flow_work_calendar(start_date, start_date + timedelta(days=span_days))
+
+    def _flow_datetime_window(self, date_begin, date_end):
+        """UTC datetimes for a planned window of working days: from the first
+        working hour of the first day to the last working hour of the last."""
+        calendar = self.resource_calendar_id
+        hour_from, hour_to = calendar._flow_day_hours() if calendar else (8.0, 17.0)
+        tz = pytz.timezone(calendar.tz or self.env.user.tz or "UTC")
+
+        def at(day, hour):
+            local = datetime.combine(day, time()) + timedelta(hours=hour)
+            return tz.localize(local).astimezone(pytz.utc).replace(tzinfo=None)
+
+        return at(date_begin, hour_from), at(date_end, hour_to)
+
+    def _flow_update_dates(self):
+        for project in self:
+            phases = project.flow_phase_ids.filtered(lambda p: p.date_start and p.date_end)
+            if phases:
+                project.write(
+                    {
+                        "date_start": min(phases.mapped("date_start")),
+                        "date": max(phases.mapped("date_end")),
+                    }
+                )
+
+    def _flow_check_running(self, action):
+        for project in self:
+            if project.flow_state != "running":
+                raise UserError(
+                    _(
+                        "Project %(project)s is %(state)s: cannot %(action)s until it is "
+                        "running.",
+                        project=project.display_name,
+                        state=dict(self._fields["flow_state"]._description_selection(self.env))[
+                            project.flow_state
+                        ],
+                        action=action,
+                    )
+                )
+
+    def _flow_policy(self, kind):
+        self.ensure_one()
+        company = self.company_id or self.env.company
+        if kind == "initiation":
+            return self.flow_template_id.initiation_policy_id or company.flow_initiation_policy_id
+        return self.flow_template_id.closing_policy_id or company.flow_closing_policy_id
+
+    def _flow_set_state(self, state):
+        allow_transition(self.sudo()).write({"flow_state": state})
+
+    def _flow_check_manager(self):
+        if not self.env.user.has_group("project_flow.group_flow_manager"):
+            raise AccessError(_("Only a flow manager may do this."))
+
+    # ------------------------------------------------------------------
+    # Lifecycle actions
+    # ------------------------------------------------------------------
+    def action_flow_submit(self):
+        """Submit a draft project for initiation approval (立项)."""
+        for project in self:
+            if project.flow_state != "draft":
+                raise UserError(
+                    _("Project %(project)s is not a draft.", project=project.display_name)
+                )
+            project._flow_request_step("initiation")
+        return True
+
+    def action_flow_request_closing(self):
+        """Ask to close a running project (结项): every phase must be done."""
+        for project in self:
+            if project.flow_state != "running":
+                raise UserError(
+                    _("Project %(project)s is not running.", project=project.display_name)
+                )
+            open_phases = project.flow_phase_ids.filtered(
+                lambda p: p.state not in ("done", "cancelled")
+            )
+            if open_phases:
+                raise UserError(
+                    _(
+                        "Project %(project)s cannot be closed: phases %(phases)s are not done.",
+                        project=project.display_name,
+                        phases=", ".join(open_phases.mapped("name")),
+                    )
+                )
+            project._flow_request_step("closing")
+        return True
+
+    def action_flow_cancel(self):
+        self._flow_check_manager()
+        for project in self:
+            if project.flow_state in ("closed", "cancelled"):
+                raise UserError(
+                    _(
+                        "Project %(project)s is already closed or cancelled.",
+                        project=project.display_name,
+                    )
+                )
+            project.flow_approval_ids._flow_cancel_pending()
+            project._flow_set_state("cancelled")
+        return True
+
+    def action_flow_reset_draft(self):
+        self._flow_check_manager()
+        for project in self:
+            if project.flow_state != "cancelled":
+                raise UserError(
+                    _(
+                        "Project %(project)s: only a cancelled project can go back to draft.",
+                        project=project.display_name,
+                    )
+                )
+            project._flow_set_state("draft")
+        return True
+
+    def action_flow_view_approvals(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "project_flow.action_project_flow_approval"
+        )
+        action["domain"] = [("project_id", "=", self.id)]
+        action["context"] = {"search_default_filter_pending": 1}
+        return action
+
+    def action_flow_apply_template(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "project_flow.action_project_flow_create_wizard"
+        )
+        action["context"] = {
+            "default_project_id": self.id,
+            "default_mode": "apply",
+            "default_name": self.name,
+        }
+        return action
+
+    # ------------------------------------------------------------------
+    # Lifecycle business methods
+    # ------------------------------------------------------------------
+    def _flow_request_step(self, kind):
+        """Create the approval requests of a lifecycle step, or pass it at
+        once when its policy asks for no approval."""
+        self.ensure_one()
+        policy = self._flow_policy(kind)
+        waiting_state = "initiation" if kind == "initiation" else "closing"
+        if not policy or policy.approval_rule == approval_rules.NONE:
+            self._flow_set_state(waiting_state)
+            self._flow_pass_step(kind)
+            return
+        users = policy.approver_line_ids._resolve_users(self._flow_members_by_role())
+        policy._flow_validate_approval_rule(len(users))
+        project = allow_transition(self.sudo())
+        project.flow_approval_round += 1
+        self._flow_set_state(waiting_state)
+        self.env["project.flow.approval"]._flow_request(
+            users,
+            rule=policy.approval_rule,
+            min_approvals=policy.approval_min,
+            values={"project_id": self.id, "kind": kind, "round": project.flow_approval_round},
+        )
+
+    def _flow_current_approvals(self, kind):
+        self.ensure_one()
+        return self.flow_approval_ids.filtered(
+            lambda a: a.kind == kind and a.round == self.flow_approval_round
+        ).sorted(lambda a: (a.sequence, a.id))
+
+    def _flow_on_decision(self):
+        """Called after an approval decision on a lifecycle step."""
+        self.ensure_one()
+        kind = {"initiation": "initiation", "closing": "closing"}.get(self.flow_state)
+        if not kind:
+            return
+        approvals = self._flow_current_approvals(kind)
+        if not approvals:
+            return
+        outcome = approval_rules.evaluate(
+            approvals[0].approval_rule, approvals.mapped("state_for_rule"), approvals[0].approval_min
+        )
+        if outcome.state == "approved":
+            self._flow_pass_step(kind)
+        elif outcome.state == "rejected":
+            back = "draft" if kind == "initiation" else "running"
+            self._flow_set_state(back)
+            reasons = Markup("").join(
+                Markup("<li>%s: %s</li>") % (a.user_id.name, a.comment or "")
+                for a in approvals.filtered(lambda a: a.state == "rejected")
+            )
+            self.message_post(body=Markup("<p>%s</p><ul>%s</ul>") % (_("Rejected."), reasons))
+
+    def _flow_pass_step(self, kind):
+        self.ensure_one()
+        if kind == "initiation":
+            self._flow_set_state("running")
+            self._flow_open_next_phase()
+        else:
+            self._flow_set_state("closed")
+
+    def _flow_open_next_phase(self):
+        """Open the first phase not started yet when nothing is in progress;
+        when its entry criteria are not met, say so in the chatter instead."""
+        self.ensure_one()
+        if self.flow_state != "running":
+            return
+        phases = self.flow_phase_ids.sorted(lambda p: (p.sequence, p.id))
+        if phases.filtered(lambda p: p.state in ("open", "approval")):
+            return
+        next_phase = phases.filtered(lambda p: p.state == "draft")[:1]
+        if not next_phase:
+            return
+        try:
+            with self.env.cr.savepoint():
+                next_phase.action_open()
+        except UserError as error:
+            self.message_post(
+                body=_(
+                    "Phase %(phase)s could not open automatically: %(reason)s",
+                    phase=next_phase.name,
+                    reason=error.args[0],
+                )
+            )
+
+    def _flow_on_phase_done(self, phase):
+        self._flow_open_next_phase()

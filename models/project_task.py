@@ -1,0 +1,124 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from odoo.addons.project.models.project_task import CLOSED_STATES
+
+from ..engine import gate
+from .flow_guard import transition_allowed
+
+
+class ProjectTask(models.Model):
+    _inherit = "project.task"
+
+    flow_phase_id = fields.Many2one(
+        "project.flow.phase",
+        string="Phase",
+        index="btree_not_null",
+        domain="[('project_id', '=', project_id)]",
+        tracking=True,
+    )
+    flow_phase_state = fields.Selection(related="flow_phase_id.state", string="Phase state")
+    flow_template_task_id = fields.Many2one(
+        "project.flow.template.task", string="Task template", copy=True, readonly=True
+    )
+    # Same name and type as Enterprise's project_enterprise, so the planned
+    # window also shows in Enterprise's own Gantt when it is installed.
+    planned_date_begin = fields.Datetime(string="Start date", tracking=True)
+    flow_duration = fields.Integer(
+        string="Duration (working days)", help="Planned duration in working days."
+    )
+
+    @api.constrains("flow_phase_id", "project_id")
+    def _check_flow_phase_project(self):
+        for task in self.filtered("flow_phase_id"):
+            if task.flow_phase_id.project_id != task.project_id:
+                raise ValidationError(
+                    _(
+                        "Task %(task)s: the field Phase must be a phase of its project "
+                        "(%(phase)s is not).",
+                        task=task.display_name,
+                        phase=task.flow_phase_id.display_name,
+                    )
+                )
+
+    @api.constrains("planned_date_begin", "date_deadline")
+    def _check_flow_planned_window(self):
+        for task in self:
+            if (
+                task.planned_date_begin
+                and task.date_deadline
+                and task.date_deadline < task.planned_date_begin
+            ):
+                raise ValidationError(
+                    _(
+                        "Task %(task)s: the field Deadline is before the field Start date.",
+                        task=task.display_name,
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not transition_allowed(self):
+            phase_ids = {vals["flow_phase_id"] for vals in vals_list if vals.get("flow_phase_id")}
+            phases = self.env["project.flow.phase"].browse(phase_ids)
+            phases.fetch(["state", "name", "project_id"])
+            for vals in vals_list:
+                phase = phases.browse(vals.get("flow_phase_id"))
+                if phase and vals.get("state") in CLOSED_STATES:
+                    self._flow_check_phase(phase, starting=False, closing=True, task_name=vals.get("name"))
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if not transition_allowed(self) and (
+            "state" in vals or "stage_id" in vals or "flow_phase_id" in vals
+        ):
+            self._flow_check_gate(vals)
+        return super().write(vals)
+
+    def _flow_check_gate(self, vals):
+        """Refuse to start or close a task whose phase has not opened, whatever
+        the path (form, kanban drag, import, RPC, another module).
+
+        Starting means leaving the project's first stage; closing means moving
+        into a closed state (done or cancelled)."""
+        new_phase = (
+            self.env["project.flow.phase"].browse(vals["flow_phase_id"])
+            if vals.get("flow_phase_id")
+            else None
+        )
+        new_stage = vals.get("stage_id")
+        new_state = vals.get("state")
+        for task in self:
+            phase = new_phase if "flow_phase_id" in vals else task.flow_phase_id
+            if not phase:
+                continue
+            first_stage = task.project_id.type_ids.sorted(lambda s: (s.sequence, s.id))[:1]
+            starting = bool(new_stage) and new_stage != first_stage.id and (
+                new_stage != task.stage_id.id
+            )
+            if new_phase and task.stage_id and task.stage_id != first_stage:
+                starting = True
+            closing = bool(new_state in CLOSED_STATES and task.state not in CLOSED_STATES) or (
+                new_phase is not None and task.state in CLOSED_STATES
+            )
+            self._flow_check_phase(phase, starting, closing, task.display_name)
+
+    @api.model
+    def _flow_check_phase(self, phase, starting, closing, task_name):
+        reason = gate.task_change_blocker(phase.state, starting=starting, closing=closing)
+        if reason:
+            if closing:
+                msg = _(
+                    "Task %(task)s cannot be closed: its phase %(phase)s has not started "
+                    "(field Phase).",
+                    task=task_name,
+                    phase=phase.display_name,
+                )
+            else:
+                msg = _(
+                    "Task %(task)s cannot be started: its phase %(phase)s has not started "
+                    "(field Phase).",
+                    task=task_name,
+                    phase=phase.display_name,
+                )
+            raise UserError(msg)
