@@ -143,9 +143,8 @@ class ProjectFlowTemplate(models.Model):
         """Lay this template out on ``project`` from ``start_date``.
 
         Creates the phases (with deliverables and approvers), a gate milestone
-        per phase, and the tasks with their dependencies, all in a few batched
-        ``create`` calls: tasks are created wave by wave in topological order
-        so each wave can already point at its predecessors.
+        per phase, and the tasks with their dependencies, in a handful of
+        batched statements whatever the number of tasks.
 
         :param members: optional list of (role, user) pairs to add first
         :return: the created ``project.flow.phase`` records
@@ -193,7 +192,7 @@ class ProjectFlowTemplate(models.Model):
         milestones = self.env["project.milestone"].with_context(**create_ctx).create(
             [
                 {
-                    "name": _("Gate: %(phase)s", phase=phase.name),
+                    "name": self.env._("Gate: %(phase)s", phase=phase.name),
                     "project_id": project.id,
                     "deadline": dates[("phase", phase.id)][1],
                 }
@@ -208,24 +207,30 @@ class ProjectFlowTemplate(models.Model):
         )
         phase_map = dict(zip(phases, flow_phases, strict=True))
 
-        task_by_template = {}
+        # One batch for all tasks (in topological order, so ids follow the
+        # flow), then every dependency at once.
         edges = [(pred.id, task.id) for task in tasks for pred in task.depend_on_ids]
+        order = graph.topological_order(tasks.ids, edges)
         by_id = {task.id: task for task in tasks}
-        Task = self.env["project.task"].with_context(**create_ctx)
-        for wave in graph.topological_layers(tasks.ids, edges):
-            vals_list = []
-            for task_id in wave:
-                template_task = by_id[task_id]
-                flow_phase = phase_map[template_task.phase_id]
-                vals = template_task._flow_task_values(
-                    project, flow_phase, dates[("task", task_id)], members_by_role
-                )
-                vals["depend_on_ids"] = [
-                    fields.Command.set([task_by_template[dep.id] for dep in template_task.depend_on_ids])
+        created = (
+            self.env["project.task"]
+            .with_context(**create_ctx)
+            .create(
+                [
+                    by_id[task_id]._flow_task_values(
+                        project,
+                        phase_map[by_id[task_id].phase_id],
+                        dates[("task", task_id)],
+                        members_by_role,
+                    )
+                    for task_id in order
                 ]
-                vals_list.append(vals)
-            created = Task.create(vals_list)
-            task_by_template.update(zip(wave, created.ids, strict=True))
+            )
+        )
+        task_by_template = dict(zip(order, created.ids, strict=True))
+        created._flow_add_dependencies(
+            [(task_by_template[pred], task_by_template[succ]) for pred, succ in edges]
+        )
         project._flow_update_dates()
         return flow_phases
 

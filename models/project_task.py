@@ -103,6 +103,29 @@ class ProjectTask(models.Model):
             )
             self._flow_check_phase(phase, starting, closing, task.display_name)
 
+    def _flow_add_dependencies(self, pairs):
+        """Link ``(predecessor id, successor id)`` pairs in one statement.
+
+        Used when a template is laid out: writing ``depend_on_ids`` task by
+        task costs a write, a cycle check and a recompute per task.  The
+        template already guarantees the graph is acyclic; after the insert the
+        ORM is told what changed, so Odoo's own computed fields (the waiting
+        state, dependency counts) are recomputed as after a normal write.
+        """
+        if not pairs:
+            return
+        self.env.cr.execute(
+            """
+            INSERT INTO task_dependencies_rel (depends_on_id, task_id)
+            SELECT * FROM unnest(%s::int[], %s::int[])
+            ON CONFLICT DO NOTHING
+            """,
+            ([pred for pred, _succ in pairs], [succ for _pred, succ in pairs]),
+        )
+        touched = self.browse({task_id for pair in pairs for task_id in pair})
+        touched.invalidate_recordset(["depend_on_ids", "dependent_ids"])
+        touched.modified(["depend_on_ids", "dependent_ids"])
+
     @api.model
     def _flow_check_phase(self, phase, starting, closing, task_name):
         reason = gate.task_change_blocker(phase.state, starting=starting, closing=closing)
