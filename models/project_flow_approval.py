@@ -71,6 +71,17 @@ class ProjectFlowApproval(models.Model):
         positive = (operator == "=") == bool(value)
         return [("user_id", "=" if positive else "!=", self.env.uid)]
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not transition_allowed(self):
+            raise UserError(
+                _(
+                    "Approval requests are created by submitting a phase gate or a "
+                    "lifecycle step, not directly."
+                )
+            )
+        return super().create(vals_list)
+
     def write(self, vals):
         if not transition_allowed(self):
             raise UserError(
@@ -90,7 +101,7 @@ class ProjectFlowApproval(models.Model):
         """Create one request per user (in order), activate those who may act
         now and give them an activity on the record to approve."""
         approvals = (
-            self.sudo()
+            allow_transition(self.sudo())
             .with_context(tracking_disable=True)
             .create(
                 [
@@ -106,6 +117,8 @@ class ProjectFlowApproval(models.Model):
                 ]
             )
         )
+        # drop the transition context from the records handed back
+        approvals = self.sudo().browse(approvals.ids)
         approvals._flow_activate()
         return approvals
 

@@ -3,6 +3,8 @@ from markupsafe import Markup, escape
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+from odoo.addons.project.models.project_task import CLOSED_STATES
+
 from ..engine import approval as approval_rules
 from ..engine import gate
 from .flow_guard import allow_transition, transition_allowed
@@ -102,13 +104,14 @@ class ProjectFlowPhase(models.Model):
 
     @api.depends("task_ids.state")
     def _compute_task_stats(self):
+        # group by state: is_closed is not stored, it cannot be grouped by
         data = self.env["project.task"]._read_group(
-            [("flow_phase_id", "in", self.ids)], ["flow_phase_id", "is_closed"], ["__count"]
+            [("flow_phase_id", "in", self.ids)], ["flow_phase_id", "state"], ["__count"]
         )
         stats = {}
-        for phase, is_closed, count in data:
+        for phase, state, count in data:
             total, closed = stats.get(phase.id, (0, 0))
-            stats[phase.id] = (total + count, closed + (count if is_closed else 0))
+            stats[phase.id] = (total + count, closed + (count if state in CLOSED_STATES else 0))
         for phase in self:
             total, closed = stats.get(phase.id, (0, 0))
             phase.task_count = total
@@ -165,6 +168,8 @@ class ProjectFlowPhase(models.Model):
                             phase=vals.get("name", ""),
                         )
                     )
+                # explicit, so a ``default_state`` in the context cannot slip in
+                vals["state"] = "draft"
         return super().create(vals_list)
 
     def write(self, vals):
@@ -327,18 +332,25 @@ class ProjectFlowPhase(models.Model):
                     phase._flow_raise(blockers)
             phase._flow_set_state("open")
             if entry.warnings:
-                phase._flow_post_warnings(entry.warnings)
+                phase._flow_post_warnings(entry.warnings, _("Phase opened with warnings"))
         return True
 
     def action_submit_gate(self):
         """Ask to pass the gate: check everything but the approvals, then
         either complete the phase (no approval rule) or request approvals."""
         self.ensure_one()
+        if self.state == "approval":
+            raise UserError(
+                _(
+                    "Phase %(phase)s is already waiting for approval.",
+                    phase=self.display_name,
+                )
+            )
         result = gate.evaluate_readiness(self._flow_gate_input())
         if result.blockers:
             self._flow_raise(result.blockers)
         if result.warnings:
-            self._flow_post_warnings(result.warnings)
+            self._flow_post_warnings(result.warnings, _("Gate submitted with warnings"))
         if self.approval_rule == approval_rules.NONE:
             self._flow_complete()
             return True
@@ -370,7 +382,10 @@ class ProjectFlowPhase(models.Model):
             "res_model": "project.flow.override.wizard",
             "view_mode": "form",
             "target": "new",
-            "context": {"default_phase_id": self.id},
+            "context": {
+                "default_phase_id": self.id,
+                "default_operation": "open" if self.state == "draft" else "complete",
+            },
         }
 
     def action_view_tasks(self):
@@ -398,12 +413,12 @@ class ProjectFlowPhase(models.Model):
                 vals["date_actual_end"] = today
             allow_transition(phase.sudo()).write(vals)
 
-    def _flow_post_warnings(self, reasons):
+    def _flow_post_warnings(self, reasons, title):
         for phase in self:
             phase.message_post(
                 body=Markup("<p>%s</p><ul>%s</ul>")
                 % (
-                    _("Soft gate: passed with warnings"),
+                    title,
                     Markup("").join(
                         Markup("<li>%s</li>") % msg for msg in phase._flow_reason_messages(reasons)
                     ),

@@ -117,15 +117,17 @@ class ProjectFlowTemplate(models.Model):
         if default and "name" in default:
             return vals_list
         return [
-            dict(vals, name=_("%(name)s (copy)", name=template.name))
+            dict(vals, name=self.env._("%(name)s (copy)", name=template.name))
             for template, vals in zip(self, vals_list, strict=True)
         ]
 
     def action_view_projects(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("project.open_view_project_all")
+        # no default template here: a template is applied through the wizard,
+        # which also creates the phases
         action["domain"] = [("flow_template_id", "=", self.id)]
-        action["context"] = {"default_flow_template_id": self.id}
+        action["context"] = {}
         return action
 
     def action_create_project(self):

@@ -33,6 +33,9 @@ class ProjectFlowTemplateTask(models.Model):
         "depends_on_id",
         string="Depends on",
         domain="[('template_id', '=', template_id), ('id', '!=', id)]",
+        # not copied as is: a copy would depend on the original template's
+        # tasks; project.flow.template.copy() re-links them to the copies
+        copy=False,
     )
 
     _sql_constraints = [

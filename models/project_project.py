@@ -48,6 +48,9 @@ class ProjectProject(models.Model):
         compute="_compute_flow_phase_stats",
         store=True,
     )
+    flow_current_phase_name = fields.Char(
+        related="flow_current_phase_id.name", string="Current phase name"
+    )
     flow_phase_progress = fields.Float(
         string="Phase progress", compute="_compute_flow_phase_stats", store=True
     )
@@ -123,6 +126,9 @@ class ProjectProject(models.Model):
                             state=dict(FLOW_STATES)[default],
                         )
                     )
+                # explicit, so a ``default_flow_state`` in the context cannot
+                # slip another state in
+                vals["flow_state"] = default
         return super().create(vals_list)
 
     def write(self, vals):
@@ -139,40 +145,52 @@ class ProjectProject(models.Model):
         return super().write(vals)
 
     def copy(self, default=None):
-        """Copy the flow phases too and re-link the copied tasks and gate
-        milestones to the copied phases."""
+        """Copy the flow phases too; a copy of a flow project starts over as a
+        draft.  The phases are copied in :meth:`map_tasks`, just before Odoo
+        copies the tasks, so that every task copy is created directly in the
+        copy of its phase and gate milestone."""
         milestone_mapping = self.env.context.get("milestone_mapping", {})
         new_projects = super(
             ProjectProject, self.with_context(milestone_mapping=milestone_mapping)
         ).copy(default)
-        Phase = allow_transition(self.env["project.flow.phase"])
         for old, new in zip(self, new_projects, strict=True):
-            if not old.flow_phase_ids:
-                continue
-            phase_map = {}
-            for phase in old.flow_phase_ids:
-                new_phase = Phase.browse(phase.id).copy(
-                    {
-                        "project_id": new.id,
-                        "milestone_id": milestone_mapping.get(phase.milestone_id.id, False),
-                        "state": "draft",
-                    }
-                )
-                phase_map[phase] = new_phase
-                if new_phase.milestone_id and phase.date_end:
-                    new_phase.milestone_id.deadline = phase.date_end
-            new_tasks = (
-                self.env["project.task"]
-                .with_context(active_test=False)
-                .search([("project_id", "=", new.id), ("flow_phase_id", "in", old.flow_phase_ids.ids)])
-            )
-            for old_phase, new_phase in phase_map.items():
-                allow_transition(
-                    new_tasks.filtered(lambda t, p=old_phase: t.flow_phase_id == p)
-                ).write({"flow_phase_id": new_phase.id})
+            if old.flow_phase_ids and not new.flow_phase_ids:
+                # the tasks were not copied (``tasks`` given in ``default``)
+                old.with_context(milestone_mapping=milestone_mapping)._flow_copy_phases(new)
             if new.flow_is_managed:
                 allow_transition(new).write({"flow_state": "draft"})
         return new_projects
+
+    def map_tasks(self, new_project_id):
+        """Copy the phases before Odoo copies the tasks, and have each task
+        copy land in the copy of its phase: a task may only belong to a phase
+        of its own project.  Copying tasks does not start them, so the gate
+        guard is not applied to the copies."""
+        phase_mapping = self._flow_copy_phases(self.browse(new_project_id))
+        project = allow_transition(self.with_context(flow_phase_mapping=phase_mapping))
+        return super(ProjectProject, project).map_tasks(new_project_id)
+
+    def _flow_copy_phases(self, new_project):
+        """Copy this project's phases onto ``new_project``, not started and
+        linked to the copied gate milestones (``milestone_mapping`` in the
+        context, filled by Odoo when it copies the milestones).
+
+        :return: dict old phase id -> new phase id
+        """
+        self.ensure_one()
+        milestone_mapping = self.env.context.get("milestone_mapping", {})
+        Phase = allow_transition(self.env["project.flow.phase"])
+        mapping = {}
+        for phase in self.flow_phase_ids:
+            new_phase = Phase.browse(phase.id).copy(
+                {
+                    "project_id": new_project.id,
+                    "milestone_id": milestone_mapping.get(phase.milestone_id.id, False),
+                    "state": "draft",
+                }
+            )
+            mapping[phase.id] = new_phase.id
+        return mapping
 
     # ------------------------------------------------------------------
     # Helpers
@@ -288,6 +306,9 @@ class ProjectProject(models.Model):
                     )
                 )
             project.flow_approval_ids._flow_cancel_pending()
+            project.flow_phase_ids.filtered(lambda p: p.state != "done")._flow_set_state(
+                "cancelled"
+            )
             project._flow_set_state("cancelled")
         return True
 
@@ -301,6 +322,9 @@ class ProjectProject(models.Model):
                         project=project.display_name,
                     )
                 )
+            project.flow_phase_ids.filtered(lambda p: p.state == "cancelled")._flow_set_state(
+                "draft"
+            )
             project._flow_set_state("draft")
         return True
 

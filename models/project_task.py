@@ -18,6 +18,9 @@ class ProjectTask(models.Model):
         tracking=True,
     )
     flow_phase_state = fields.Selection(related="flow_phase_id.state", string="Phase state")
+    flow_template_id = fields.Many2one(
+        related="project_id.flow_template_id", string="Flow template"
+    )
     flow_template_task_id = fields.Many2one(
         "project.flow.template.task", string="Task template", copy=True, readonly=True
     )
@@ -58,15 +61,33 @@ class ProjectTask(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        tasks = super().create(vals_list)
         if not transition_allowed(self):
-            phase_ids = {vals["flow_phase_id"] for vals in vals_list if vals.get("flow_phase_id")}
-            phases = self.env["project.flow.phase"].browse(phase_ids)
-            phases.fetch(["state", "name", "project_id"])
+            tasks._flow_check_created()
+        return tasks
+
+    def copy_data(self, default=None):
+        """When a whole project is copied, put each task copy in the copy of
+        its phase (``flow_phase_mapping``, see ``project.project.map_tasks``)."""
+        vals_list = super().copy_data(default=default)
+        phase_mapping = self.env.context.get("flow_phase_mapping")
+        if phase_mapping:
             for vals in vals_list:
-                phase = phases.browse(vals.get("flow_phase_id"))
-                if phase and vals.get("state") in CLOSED_STATES:
-                    self._flow_check_phase(phase, starting=False, closing=True, task_name=vals.get("name"))
-        return super().create(vals_list)
+                if vals.get("flow_phase_id") in phase_mapping:
+                    vals["flow_phase_id"] = phase_mapping[vals["flow_phase_id"]]
+        return vals_list
+
+    def _flow_check_created(self):
+        """A task created in a phase that has not opened is neither started
+        (in a later stage than the project's first, e.g. a kanban quick
+        create in that column) nor closed, whatever its values came from
+        (given, defaults from the context, computed)."""
+        for task in self.filtered(lambda t: t.flow_phase_id.state == "draft"):
+            first_stage = task.project_id.type_ids.sorted(lambda s: (s.sequence, s.id))[:1]
+            starting = bool(task.stage_id) and task.stage_id != first_stage
+            closing = task.state in CLOSED_STATES
+            if starting or closing:
+                self._flow_check_phase(task.flow_phase_id, starting, closing, task.display_name)
 
     def write(self, vals):
         if not transition_allowed(self) and (

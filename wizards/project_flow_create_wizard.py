@@ -48,8 +48,13 @@ class ProjectFlowCreateWizard(models.TransientModel):
         if self.mode == "apply" and not self.project_id:
             raise UserError(_("The field Project is required to apply a template."))
         members = [(line.role_id, line.user_id) for line in self.member_ids if line.user_id]
+        # Flow managers are project users, not project administrators: Odoo
+        # lets them neither create nor write projects (nor their analytic
+        # accounts).  This wizard is reserved to flow managers by its access
+        # rights, so the project itself is created / updated as superuser;
+        # sudo() keeps the manager as the author of every record.
         if self.mode == "create":
-            project = allow_transition(self.env["project.project"]).create(
+            project = allow_transition(self.env["project.project"]).sudo().create(
                 {
                     "name": self.name.strip(),
                     "user_id": self.user_id.id,
@@ -57,7 +62,8 @@ class ProjectFlowCreateWizard(models.TransientModel):
                 }
             )
         else:
-            project = self.project_id
+            self.project_id.check_access("read")
+            project = self.project_id.sudo()
         self.template_id._flow_apply(project, self.date_start, members=members)
         if project.flow_state == "running":
             project._flow_open_next_phase()
