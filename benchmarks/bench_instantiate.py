@@ -36,7 +36,9 @@ def build_template(env, n_tasks, n_phases=10):
                 "name": f"Phase {p + 1}",
                 "sequence": p,
                 "duration": 5,
-                "deliverable_ids": [(0, 0, {"name": f"Report {p + 1}", "deliverable_type": "checklist"})],
+                "deliverable_ids": [
+                    (0, 0, {"name": f"Report {p + 1}", "deliverable_type": "checklist"})
+                ],
             }
             for p in range(n_phases)
         ]
@@ -47,11 +49,16 @@ def build_template(env, n_tasks, n_phases=10):
         count = per_phase if p < n_phases - 1 else n_tasks - per_phase * (n_phases - 1)
         tasks = TaskT.create(
             [
-                {"phase_id": phase.id, "name": f"Task {p + 1}.{i + 1}", "sequence": i, "duration": 2}
+                {
+                    "phase_id": phase.id,
+                    "name": f"Task {p + 1}.{i + 1}",
+                    "sequence": i,
+                    "duration": 2,
+                }
                 for i in range(count)
             ]
         )
-        for before, after in zip(tasks, tasks[1:]):
+        for before, after in zip(tasks[:-1], tasks[1:], strict=True):
             after.depend_on_ids = [(4, before.id)]
         if previous:
             tasks[0].depend_on_ids = [(4, previous.id)]
@@ -62,7 +69,9 @@ def build_template(env, n_tasks, n_phases=10):
 def baseline(env, template, start):
     """The same result, one record at a time: what a script calling the ORM
     naively (or a user clicking) does."""
-    project = env["project.project"].create({"name": "Baseline project", "allow_task_dependencies": True})
+    project = env["project.project"].create(
+        {"name": "Baseline project", "allow_task_dependencies": True}
+    )
     task_map = {}
     for phase in template.phase_ids:
         flow_phase = env["project.flow.phase"].create(
@@ -134,7 +143,9 @@ def main():
         project, t_flow = measure(env, "project_flow: _flow_apply (batched)", flow_apply)
         assert len(project.task_ids) == args.tasks, len(project.task_ids)
         env.invalidate_all()
-        _base, t_base = measure(env, "baseline: one ORM create per record", lambda: baseline(env, template, start))
+        _base, t_base = measure(
+            env, "baseline: one ORM create per record", lambda: baseline(env, template, start)
+        )
         cr.rollback()
     ratio = t_base / t_flow if t_flow else float("inf")
     print(f"speed-up over baseline: {ratio:.1f}x; target: under {TARGET_SECONDS:.1f} s and faster")

@@ -146,8 +146,9 @@ class ProjectFlowApproval(models.Model):
         for approval in self:
             target = approval._flow_target().sudo()
             existing = target.activity_ids.filtered(
-                lambda a, user=approval.user_id: a.activity_type_id == activity_type
-                and a.user_id == user
+                lambda a, user=approval.user_id: (
+                    a.activity_type_id == activity_type and a.user_id == user
+                )
             )
             if existing:
                 continue
@@ -162,8 +163,9 @@ class ProjectFlowApproval(models.Model):
         for approval in self:
             target = approval._flow_target().sudo()
             target.activity_ids.filtered(
-                lambda a, user=approval.user_id: a.activity_type_id == activity_type
-                and a.user_id == user
+                lambda a, user=approval.user_id: (
+                    a.activity_type_id == activity_type and a.user_id == user
+                )
             ).unlink()
 
     def _flow_cancel_pending(self):

@@ -43,9 +43,9 @@ class ProjectFlowApprover(models.Model):
                         field=self._fields[field_by_type[line.approver_type]].get_description(
                             self.env
                         )["string"],
-                        type=dict(
-                            self._fields["approver_type"]._description_selection(self.env)
-                        )[line.approver_type],
+                        type=dict(self._fields["approver_type"]._description_selection(self.env))[
+                            line.approver_type
+                        ],
                     )
                 )
 

@@ -35,9 +35,7 @@ class ProjectFlowDeliverable(models.Model):
         string="Documents",
         copy=False,
     )
-    is_satisfied = fields.Boolean(
-        string="Satisfied", compute="_compute_is_satisfied", store=True
-    )
+    is_satisfied = fields.Boolean(string="Satisfied", compute="_compute_is_satisfied", store=True)
     done_user_id = fields.Many2one("res.users", string="Done by", readonly=True, copy=False)
     done_date = fields.Datetime(readonly=True, copy=False)
 

@@ -94,7 +94,9 @@ class ProjectFlowPhase(models.Model):
                 f"{phase.project_id.name} / {phase.name}" if phase.project_id else phase.name
             )
 
-    @api.depends("role_id", "project_id.flow_member_ids.role_id", "project_id.flow_member_ids.user_id")
+    @api.depends(
+        "role_id", "project_id.flow_member_ids.role_id", "project_id.flow_member_ids.user_id"
+    )
     def _compute_user_id(self):
         for phase in self:
             members = phase.project_id.flow_member_ids.filtered(
@@ -116,8 +118,8 @@ class ProjectFlowPhase(models.Model):
             total, closed = stats.get(phase.id, (0, 0))
             phase.task_count = total
             phase.task_closed_count = closed
-            phase.progress = 100.0 * closed / total if total else (
-                100.0 if phase.state == "done" else 0.0
+            phase.progress = (
+                100.0 * closed / total if total else (100.0 if phase.state == "done" else 0.0)
             )
 
     @api.depends("state")
@@ -234,7 +236,9 @@ class ProjectFlowPhase(models.Model):
         if not approvals:
             return "pending"
         return approval_rules.evaluate(
-            approvals[0].approval_rule, approvals.mapped("state_for_rule"), approvals[0].approval_min
+            approvals[0].approval_rule,
+            approvals.mapped("state_for_rule"),
+            approvals[0].approval_min,
         ).state
 
     def _flow_gate_input(self, stage="exit"):
@@ -300,9 +304,7 @@ class ProjectFlowPhase(models.Model):
                     phase=self.display_name,
                 )
             elif code == "approval_rejected":
-                msg = _(
-                    "Phase %(phase)s: the gate approval was rejected.", phase=self.display_name
-                )
+                msg = _("Phase %(phase)s: the gate approval was rejected.", phase=self.display_name)
             elif code == "phase_not_started":
                 msg = _("Phase %(phase)s has not started yet.", phase=self.display_name)
             else:

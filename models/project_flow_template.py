@@ -191,21 +191,29 @@ class ProjectFlowTemplate(models.Model):
         dates = self._flow_layout(project, start_date)
         members_by_role = project._flow_members_by_role()
 
-        milestones = self.env["project.milestone"].with_context(**create_ctx).create(
-            [
-                {
-                    "name": self.env._("Gate: %(phase)s", phase=phase.name),
-                    "project_id": project.id,
-                    "deadline": dates[("phase", phase.id)][1],
-                }
-                for phase in phases
-            ]
+        milestones = (
+            self.env["project.milestone"]
+            .with_context(**create_ctx)
+            .create(
+                [
+                    {
+                        "name": self.env._("Gate: %(phase)s", phase=phase.name),
+                        "project_id": project.id,
+                        "deadline": dates[("phase", phase.id)][1],
+                    }
+                    for phase in phases
+                ]
+            )
         )
-        flow_phases = self.env["project.flow.phase"].with_context(**create_ctx).create(
-            [
-                phase._flow_phase_values(project, milestone, dates[("phase", phase.id)])
-                for phase, milestone in zip(phases, milestones, strict=True)
-            ]
+        flow_phases = (
+            self.env["project.flow.phase"]
+            .with_context(**create_ctx)
+            .create(
+                [
+                    phase._flow_phase_values(project, milestone, dates[("phase", phase.id)])
+                    for phase, milestone in zip(phases, milestones, strict=True)
+                ]
+            )
         )
         phase_map = dict(zip(phases, flow_phases, strict=True))
 
@@ -257,7 +265,9 @@ class ProjectFlowTemplate(models.Model):
             )
             for phase in self.phase_ids
         ]
-        total = sum(p.duration for p in self.phase_ids) + sum(t.duration for t in self.task_template_ids)
+        total = sum(p.duration for p in self.phase_ids) + sum(
+            t.duration for t in self.task_template_ids
+        )
         calendar = project._flow_work_calendar(start_date, span_days=total * 2 + 60)
         try:
             return layout.layout_sequential(specs, calendar, start_date)

@@ -49,7 +49,9 @@ class ProjectFlowTemplateTask(models.Model):
     @api.depends("name", "phase_id.name")
     def _compute_display_name(self):
         for task in self:
-            task.display_name = f"{task.phase_id.name} / {task.name}" if task.phase_id else task.name
+            task.display_name = (
+                f"{task.phase_id.name} / {task.name}" if task.phase_id else task.name
+            )
 
     @api.constrains("duration")
     def _check_duration(self):

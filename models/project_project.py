@@ -85,9 +85,9 @@ class ProjectProject(models.Model):
             project.flow_phase_count = len(live)
             project.flow_phase_progress = 100.0 * len(done) / len(live) if live else 0.0
             current = live.filtered(lambda p: p.state in ("open", "approval"))[:1]
-            project.flow_current_phase_id = current or live.filtered(
-                lambda p: p.state == "draft"
-            )[:1]
+            project.flow_current_phase_id = (
+                current or live.filtered(lambda p: p.state == "draft")[:1]
+            )
 
     @api.depends("flow_template_id", "company_id.flow_require_initiation")
     def _compute_flow_is_managed(self):
@@ -237,8 +237,7 @@ class ProjectProject(models.Model):
             if project.flow_state != "running":
                 raise UserError(
                     _(
-                        "Project %(project)s is %(state)s: cannot %(action)s until it is "
-                        "running.",
+                        "Project %(project)s is %(state)s: cannot %(action)s until it is running.",
                         project=project.display_name,
                         state=dict(self._fields["flow_state"]._description_selection(self.env))[
                             project.flow_state
@@ -390,7 +389,9 @@ class ProjectProject(models.Model):
         if not approvals:
             return
         outcome = approval_rules.evaluate(
-            approvals[0].approval_rule, approvals.mapped("state_for_rule"), approvals[0].approval_min
+            approvals[0].approval_rule,
+            approvals.mapped("state_for_rule"),
+            approvals[0].approval_min,
         )
         if outcome.state == "approved":
             self._flow_pass_step(kind)

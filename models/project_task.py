@@ -63,7 +63,8 @@ class ProjectTask(models.Model):
     def create(self, vals_list):
         tasks = super().create(vals_list)
         if not transition_allowed(self):
-            tasks._flow_check_created()
+            # sudo: portal users (project sharing) may not read the phase fields
+            tasks.sudo()._flow_check_created()
         return tasks
 
     def copy_data(self, default=None):
@@ -93,7 +94,14 @@ class ProjectTask(models.Model):
         if not transition_allowed(self) and (
             "state" in vals or "stage_id" in vals or "flow_phase_id" in vals
         ):
-            self._flow_check_gate(vals)
+            if self.env.user._is_portal() and not self.env.su:
+                # project sharing: refuse the fields a portal user may not
+                # write first, as Odoo's own write would
+                self._ensure_fields_are_accessible(
+                    vals.keys(), operation="write", check_group_user=False
+                )
+            # sudo: portal users may not read the phase fields
+            self.sudo()._flow_check_gate(vals)
         return super().write(vals)
 
     def _flow_check_gate(self, vals):
@@ -114,8 +122,8 @@ class ProjectTask(models.Model):
             if not phase:
                 continue
             first_stage = task.project_id.type_ids.sorted(lambda s: (s.sequence, s.id))[:1]
-            starting = bool(new_stage) and new_stage != first_stage.id and (
-                new_stage != task.stage_id.id
+            starting = (
+                bool(new_stage) and new_stage != first_stage.id and (new_stage != task.stage_id.id)
             )
             if new_phase and task.stage_id and task.stage_id != first_stage:
                 starting = True

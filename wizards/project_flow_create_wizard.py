@@ -19,9 +19,7 @@ class ProjectFlowCreateWizard(models.TransientModel):
     template_id = fields.Many2one("project.flow.template", string="Template", required=True)
     project_id = fields.Many2one("project.project", string="Project")
     name = fields.Char(string="Project name")
-    date_start = fields.Date(
-        string="Start date", required=True, default=fields.Date.context_today
-    )
+    date_start = fields.Date(string="Start date", required=True, default=fields.Date.context_today)
     user_id = fields.Many2one(
         "res.users", string="Project manager", default=lambda self: self.env.user
     )
@@ -54,12 +52,16 @@ class ProjectFlowCreateWizard(models.TransientModel):
         # rights, so the project itself is created / updated as superuser;
         # sudo() keeps the manager as the author of every record.
         if self.mode == "create":
-            project = allow_transition(self.env["project.project"]).sudo().create(
-                {
-                    "name": self.name.strip(),
-                    "user_id": self.user_id.id,
-                    "flow_state": "draft",
-                }
+            project = (
+                allow_transition(self.env["project.project"])
+                .sudo()
+                .create(
+                    {
+                        "name": self.name.strip(),
+                        "user_id": self.user_id.id,
+                        "flow_state": "draft",
+                    }
+                )
             )
         else:
             self.project_id.check_access("read")
