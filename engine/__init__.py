@@ -5,8 +5,18 @@ Nothing in this package imports ``odoo``: it is loaded both as
 and tested with plain pytest (``python3 -m pytest engine``).
 """
 
-from . import approval, gate, graph, layout
+from . import approval, gate, graph, layout, schedule
 from .calendar import WorkCalendar
 from .graph import CycleError
+from .schedule import ScheduleError
 
-__all__ = ["CycleError", "WorkCalendar", "approval", "gate", "graph", "layout"]
+__all__ = [
+    "CycleError",
+    "ScheduleError",
+    "WorkCalendar",
+    "approval",
+    "gate",
+    "graph",
+    "layout",
+    "schedule",
+]

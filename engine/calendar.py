@@ -111,6 +111,20 @@ class WorkCalendar:
             return 0
         return self._weekday_count(a, b) - self._holidays_in(a, b)
 
+    def offset(self, origin, d):
+        """Return the signed number of working days from ``origin`` to ``d``.
+
+        Both dates are first anchored on their ``next_working_day``; this is
+        the inverse of ``shift``: ``shift(origin, offset(origin, d)) ==
+        next_working_day(d)`` and ``offset(origin, shift(origin, n)) == n``.
+        It turns dates into working-day indexes (``origin`` is index 0).
+        """
+        a = self.next_working_day(origin)
+        b = self.next_working_day(d)
+        if b >= a:
+            return self.working_days_between(a, b) - 1
+        return 1 - self.working_days_between(b, a)
+
     # -- internals -------------------------------------------------------
 
     def _weekday_count(self, a, b):

@@ -95,6 +95,20 @@ def test_six_day_week_with_spring_festival():
     assert cal.working_days_between(date(2026, 2, 9), date(2026, 2, 22)) == 7
 
 
+def test_offset_is_the_inverse_of_shift():
+    cal = WorkCalendar(holidays=[WED])
+    assert cal.offset(MON, MON) == 0
+    assert cal.offset(MON, THU) == 2  # Tue, (Wed off), Thu
+    assert cal.offset(MON, WED) == 2  # a holiday counts as the next working day
+    assert cal.offset(MON, SAT) == 4  # next Monday
+    assert cal.offset(THU, MON) == -2
+    assert cal.offset(SAT, date(2026, 1, 12)) == 0  # both anchored on Monday 12
+    assert cal.offset(MON, date(2025, 12, 29)) == -5
+    for n in range(-12, 13):
+        assert cal.offset(TUE, cal.shift(TUE, n)) == n
+        assert cal.offset(SUN, cal.shift(SUN, n)) == n
+
+
 def test_long_spans_are_consistent_and_fast():
     start = date(2000, 1, 3)  # a Monday
     holidays = [start + timedelta(days=i) for i in range(1, 365 * 200, 11)]
@@ -153,6 +167,8 @@ def test_brute_force_cross_check():
         n = rng.randint(-150, 150)
         expected = _brute_shift(workdays, holidays, a, n)
         assert cal.shift(a, n) == expected
+        assert cal.offset(a, expected) == n
+        assert cal.shift(a, cal.offset(a, b)) == cal.next_working_day(b)
         if n >= 1:
             assert cal.add_working_days(a, n) == _brute_shift(workdays, holidays, a, n - 1)
         assert cal.next_working_day(a) == _brute_shift(workdays, holidays, a, 0)
