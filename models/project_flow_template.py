@@ -1,7 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from ..engine import graph, layout
+from ..engine import graph
+from .flow_schedule_guard import scheduler
 
 
 class ProjectFlowTemplate(models.Model):
@@ -146,7 +147,10 @@ class ProjectFlowTemplate(models.Model):
 
         Creates the phases (with deliverables and approvers), a gate milestone
         per phase, and the tasks with their dependencies, in a handful of
-        batched statements whatever the number of tasks.
+        batched statements whatever the number of tasks, then plans them once
+        with the project's scheduler (``project.project._flow_reschedule``):
+        phases in order, each task as soon as its dependencies and its phase
+        allow, on the project's working calendar.
 
         :param members: optional list of (role, user) pairs to add first
         :return: the created ``project.flow.phase`` records
@@ -175,7 +179,10 @@ class ProjectFlowTemplate(models.Model):
             "flow_template_id": self.id,
             "allow_milestones": True,
             "allow_task_dependencies": True,
+            # Odoo keeps a start date only with an end date: the scheduler
+            # sets the real end below
             "date_start": start_date,
+            "date": start_date,
         }
         if self.stage_ids:
             project_vals["type_ids"] = [fields.Command.link(stage.id) for stage in self.stage_ids]
@@ -184,33 +191,35 @@ class ProjectFlowTemplate(models.Model):
                 fields.Command.create({"role_id": role.id, "user_id": user.id})
                 for role, user in members
             ]
+        caller_env = project.env
+        # everything below is planned once at the end
+        project = scheduler(project)
         project.write(project_vals)
 
         phases = self.phase_ids
         tasks = self.task_template_ids
-        dates = self._flow_layout(project, start_date)
+        self._flow_check_cycles()
         members_by_role = project._flow_members_by_role()
 
         milestones = (
-            self.env["project.milestone"]
+            scheduler(self.env["project.milestone"])
             .with_context(**create_ctx)
             .create(
                 [
                     {
                         "name": self.env._("Gate: %(phase)s", phase=phase.name),
                         "project_id": project.id,
-                        "deadline": dates[("phase", phase.id)][1],
                     }
                     for phase in phases
                 ]
             )
         )
         flow_phases = (
-            self.env["project.flow.phase"]
+            scheduler(self.env["project.flow.phase"])
             .with_context(**create_ctx)
             .create(
                 [
-                    phase._flow_phase_values(project, milestone, dates[("phase", phase.id)])
+                    phase._flow_phase_values(project, milestone, (False, False))
                     for phase, milestone in zip(phases, milestones, strict=True)
                 ]
             )
@@ -223,14 +232,14 @@ class ProjectFlowTemplate(models.Model):
         order = graph.topological_order(tasks.ids, edges)
         by_id = {task.id: task for task in tasks}
         created = (
-            self.env["project.task"]
+            scheduler(self.env["project.task"])
             .with_context(**create_ctx)
             .create(
                 [
                     by_id[task_id]._flow_task_values(
                         project,
                         phase_map[by_id[task_id].phase_id],
-                        dates[("task", task_id)],
+                        None,
                         members_by_role,
                     )
                     for task_id in order
@@ -241,43 +250,5 @@ class ProjectFlowTemplate(models.Model):
         created._flow_add_dependencies(
             [(task_by_template[pred], task_by_template[succ]) for pred, succ in edges]
         )
-        project._flow_update_dates()
-        return flow_phases
-
-    def _flow_layout(self, project, start_date):
-        """Planned dates of every phase and task template, keyed by
-        ``("phase", id)`` / ``("task", id)``, from the engine's sequential layout
-        on the project's working calendar."""
-        tasks_by_phase = {phase.id: [] for phase in self.phase_ids}
-        for task in self.task_template_ids:
-            tasks_by_phase[task.phase_id.id].append(
-                layout.TaskSpec(
-                    key=("task", task.id),
-                    duration=task.duration,
-                    predecessors=tuple(("task", dep.id) for dep in task.depend_on_ids),
-                )
-            )
-        specs = [
-            layout.PhaseSpec(
-                key=("phase", phase.id),
-                duration=phase.duration,
-                tasks=tuple(tasks_by_phase[phase.id]),
-            )
-            for phase in self.phase_ids
-        ]
-        total = sum(p.duration for p in self.phase_ids) + sum(
-            t.duration for t in self.task_template_ids
-        )
-        calendar = project._flow_work_calendar(start_date, span_days=total * 2 + 60)
-        try:
-            return layout.layout_sequential(specs, calendar, start_date)
-        except graph.CycleError as error:
-            names = self.env["project.flow.template.task"].browse([key[1] for key in error.cycle])
-            raise ValidationError(
-                _(
-                    "Template %(template)s: the field Depends on of its task templates "
-                    "forms a cycle: %(cycle)s.",
-                    template=self.display_name,
-                    cycle=" → ".join(names.mapped("name")),
-                )
-            ) from error
+        project.with_context(**create_ctx)._flow_reschedule()
+        return flow_phases.with_env(caller_env)

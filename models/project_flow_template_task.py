@@ -92,10 +92,14 @@ class ProjectFlowTemplateTask(models.Model):
         self.template_id._flow_check_cycles()
 
     def _flow_task_values(self, project, flow_phase, dates, members_by_role):
-        """Values of the project task created from this template task."""
+        """Values of the project task created from this template task.
+
+        :param dates: (first day, last day) of its planned window, or None
+            to leave the window to the project's scheduler
+        """
         self.ensure_one()
         users = members_by_role.get(self.role_id.id) if self.role_id else None
-        begin, end = project._flow_datetime_window(dates[0], dates[1])
+        begin, end = project._flow_datetime_window(*dates) if dates else (False, False)
         return {
             "name": self.name,
             "description": self.description,

@@ -1,10 +1,63 @@
+from collections import defaultdict
+
+import pytz
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
+from odoo.tools.sql import column_exists, create_column
 
 from odoo.addons.project.models.project_task import CLOSED_STATES
 
 from ..engine import gate
 from .flow_guard import transition_allowed
+from .flow_schedule_guard import in_scheduler, links_syncing, scheduler, syncing_links
+
+CONSTRAINT_TYPES = [
+    ("asap", "As soon as possible"),
+    ("start_no_earlier", "Start no earlier than"),
+    ("finish_no_later", "Finish no later than"),
+]
+
+# The scheduler's results, written in one statement per reschedule.
+SCHEDULE_RESULT_FIELDS = [
+    "flow_early_start",
+    "flow_early_finish",
+    "flow_late_start",
+    "flow_late_finish",
+    "flow_total_float",
+    "flow_free_float",
+    "flow_critical",
+    "flow_schedule_conflict",
+]
+
+# Writing one of these on a task of an automatically scheduled project
+# reschedules the project.  A change of state does not: a closed task is
+# pinned where it is planned, which is where the scheduler put it.
+SCHEDULE_TRIGGERS = frozenset(
+    {
+        "planned_date_begin",
+        "date_deadline",
+        "flow_duration",
+        "flow_constraint_type",
+        "flow_constraint_date",
+        "project_id",
+        "flow_phase_id",
+        "parent_id",
+        "active",
+        "depend_on_ids",
+        "dependent_ids",
+        "flow_predecessor_link_ids",
+        "flow_successor_link_ids",
+    }
+)
+
+
+def local_date(value, tz):
+    """The date, in time zone ``tz``, of a naive UTC datetime (or None)."""
+    if not value:
+        return None
+    return pytz.utc.localize(value).astimezone(tz).date()
 
 
 class ProjectTask(models.Model):
@@ -28,8 +81,88 @@ class ProjectTask(models.Model):
     # window also shows in Enterprise's own Gantt when it is installed.
     planned_date_begin = fields.Datetime(string="Start date", tracking=True)
     flow_duration = fields.Integer(
-        string="Duration (working days)", help="Planned duration in working days."
+        string="Duration (working days)",
+        help="Planned duration in working days of the project's calendar. 0 means: the "
+        "number of working days of the planned window (Start date to Deadline) when the "
+        "task has one, else a milestone.",
     )
+    flow_predecessor_link_ids = fields.One2many(
+        "project.task.link", "successor_id", string="Predecessors", copy=False
+    )
+    flow_successor_link_ids = fields.One2many(
+        "project.task.link", "predecessor_id", string="Successors", copy=False
+    )
+    flow_constraint_type = fields.Selection(
+        CONSTRAINT_TYPES,
+        string="Constraint",
+        required=True,
+        default="asap",
+        help="As soon as possible: the task starts when its dependencies and its phase allow. "
+        "Start no earlier than: not before the constraint date (set when a start date is "
+        "typed or dragged). Finish no later than: a task that cannot finish by the "
+        "constraint date is flagged as a conflict.",
+    )
+    flow_constraint_date = fields.Date(string="Constraint date")
+    flow_early_start = fields.Date(string="Early start", readonly=True, copy=False)
+    flow_early_finish = fields.Date(string="Early finish", readonly=True, copy=False)
+    flow_late_start = fields.Date(string="Late start", readonly=True, copy=False)
+    flow_late_finish = fields.Date(string="Late finish", readonly=True, copy=False)
+    flow_total_float = fields.Integer(
+        string="Total float",
+        readonly=True,
+        copy=False,
+        help="Working days the task can slip without moving the end of the project; "
+        "negative when a constraint cannot be met.",
+    )
+    flow_free_float = fields.Integer(
+        string="Free float",
+        readonly=True,
+        copy=False,
+        help="Working days the task can slip without moving any of its successors.",
+    )
+    flow_critical = fields.Boolean(
+        string="Critical",
+        readonly=True,
+        copy=False,
+        index=True,
+        help="On the critical path: any slip moves the end of the project.",
+    )
+    flow_schedule_conflict = fields.Char(
+        string="Schedule conflict",
+        readonly=True,
+        copy=False,
+        help="What the schedule cannot honour for this task (a constraint, a pinned date).",
+    )
+
+    _sql_constraints = [
+        (
+            "flow_duration_positive",
+            "CHECK(flow_duration >= 0)",
+            "The duration of a task cannot be negative.",
+        ),
+    ]
+
+    def _auto_init(self):
+        """Existing planned tasks (Enterprise's planned dates) keep their
+        start when their project is first rescheduled: fill the new constraint
+        columns in one statement, "start no earlier than" the planned start
+        (its UTC date), instead of evaluating the default per row."""
+        cr = self.env.cr
+        if not column_exists(cr, "project_task", "flow_constraint_type"):
+            create_column(cr, "project_task", "flow_constraint_type", "varchar")
+            create_column(cr, "project_task", "flow_constraint_date", "date")
+            if column_exists(cr, "project_task", "planned_date_begin"):
+                cr.execute(
+                    """
+                    UPDATE project_task
+                       SET flow_constraint_type = CASE WHEN planned_date_begin IS NULL
+                                                       THEN 'asap' ELSE 'start_no_earlier' END,
+                           flow_constraint_date = planned_date_begin::date
+                    """
+                )
+            else:
+                cr.execute("UPDATE project_task SET flow_constraint_type = 'asap'")
+        return super()._auto_init()
 
     @api.constrains("flow_phase_id", "project_id")
     def _check_flow_phase_project(self):
@@ -59,13 +192,73 @@ class ProjectTask(models.Model):
                     )
                 )
 
+    @api.constrains("flow_duration")
+    def _check_flow_duration(self):
+        for task in self:
+            if task.flow_duration < 0:
+                raise ValidationError(
+                    _(
+                        "Task %(task)s: the field Duration (working days) cannot be negative.",
+                        task=task.display_name,
+                    )
+                )
+
+    @api.constrains("flow_constraint_type", "flow_constraint_date")
+    def _check_flow_constraint(self):
+        labels = dict(self._fields["flow_constraint_type"]._description_selection(self.env))
+        for task in self:
+            if task.flow_constraint_type != "asap" and not task.flow_constraint_date:
+                raise ValidationError(
+                    _(
+                        "Task %(task)s: the constraint %(constraint)s needs the field "
+                        "Constraint date.",
+                        task=task.display_name,
+                        constraint=labels[task.flow_constraint_type],
+                    )
+                )
+
     @api.model_create_multi
     def create(self, vals_list):
-        tasks = super().create(vals_list)
+        for vals in vals_list:
+            if (vals.get("flow_duration") or 0) < 0:
+                raise ValidationError(
+                    _(
+                        "Task %(task)s: the field Duration (working days) cannot be negative.",
+                        task=vals.get("name") or "",
+                    )
+                )
+        scheduling = not in_scheduler(self)
+        # the scheduler runs once at the end, not for each write the
+        # creation makes on the way
+        tasks = (
+            super(ProjectTask, scheduler(self) if scheduling else self)
+            .create(vals_list)
+            .with_env(self.env)
+        )
         if not transition_allowed(self):
             # sudo: portal users (project sharing) may not read the phase fields
             tasks.sudo()._flow_check_created()
+        if not links_syncing(self) and self._flow_dependencies_given(vals_list):
+            tasks._flow_sync_links()
+        if scheduling:
+            typed_starts = tasks.browse(
+                task.id
+                for task, vals in zip(tasks, vals_list, strict=True)
+                if vals.get("planned_date_begin") and "flow_constraint_type" not in vals
+            )
+            typed_starts._flow_pin_typed_starts()
+            tasks.sudo().filtered(
+                lambda t: t._flow_is_planned()
+            ).project_id._flow_reschedule_automatic()
         return tasks
+
+    def _flow_dependencies_given(self, vals_list):
+        context = self.env.context
+        return (
+            "default_depend_on_ids" in context
+            or "default_dependent_ids" in context
+            or any("depend_on_ids" in vals or "dependent_ids" in vals for vals in vals_list)
+        )
 
     def copy_data(self, default=None):
         """When a whole project is copied, put each task copy in the copy of
@@ -102,7 +295,40 @@ class ProjectTask(models.Model):
                 )
             # sudo: portal users may not read the phase fields
             self.sudo()._flow_check_gate(vals)
-        return super().write(vals)
+        scheduling = not in_scheduler(self)
+        dependencies = "depend_on_ids" in vals or "dependent_ids" in vals
+        reschedule = scheduling and bool(SCHEDULE_TRIGGERS & vals.keys())
+        projects = self.sudo().project_id if reschedule else None
+        # the project is rescheduled once, after the write, not for each
+        # write this one makes on the way (links, subtasks, the scheduler's own)
+        result = super(ProjectTask, scheduler(self) if reschedule else self).write(vals)
+        if dependencies and not links_syncing(self):
+            self._flow_sync_links()
+        if reschedule:
+            if vals.get("planned_date_begin") and "flow_constraint_type" not in vals:
+                self._flow_pin_typed_starts()
+            if "date_deadline" in vals and "flow_duration" not in vals:
+                self._flow_duration_from_window()
+            (projects | self.sudo().project_id)._flow_reschedule_automatic()
+        return result
+
+    def unlink(self):
+        projects = None
+        if not in_scheduler(self):
+            projects = self.sudo().filtered(lambda t: t._flow_is_planned()).project_id
+        result = super().unlink()
+        if projects:
+            projects.exists()._flow_reschedule_automatic()
+        return result
+
+    def copy(self, default=None):
+        """Copies keep the type and lag of the links Odoo re-creates between
+        them (Odoo copies the dependencies as plain ``depend_on_ids``)."""
+        copies = super(ProjectTask, scheduler(self)).copy(default=default).with_env(self.env)
+        self._flow_copy_link_types(copies)
+        if not in_scheduler(self):
+            copies.sudo().project_id._flow_reschedule_automatic()
+        return copies
 
     def _flow_check_gate(self, vals):
         """Refuse to start or close a task whose phase has not opened, whatever
@@ -133,27 +359,168 @@ class ProjectTask(models.Model):
             self._flow_check_phase(phase, starting, closing, task.display_name)
 
     def _flow_add_dependencies(self, pairs):
-        """Link ``(predecessor id, successor id)`` pairs in one statement.
+        """Link ``(predecessor id, successor id)`` pairs (finish to start, no
+        lag) with ONE create of ``project.task.link`` records.
 
         Used when a template is laid out: writing ``depend_on_ids`` task by
-        task costs a write, a cycle check and a recompute per task.  The
-        template already guarantees the graph is acyclic; after the insert the
-        ORM is told what changed, so Odoo's own computed fields (the waiting
-        state, dependency counts) are recomputed as after a normal write.
+        task costs a write, a cycle check and a recompute per task.  The links
+        mirror themselves into ``depend_on_ids`` in one statement and tell the
+        ORM, so Odoo's own computed fields (the waiting state, dependency
+        counts) are recomputed as after a normal write.  The caller
+        reschedules the project once afterwards.
         """
+        Link = scheduler(self.env["project.task.link"])
         if not pairs:
+            return Link
+        return Link.create(
+            [{"predecessor_id": pred, "successor_id": succ} for pred, succ in pairs]
+        ).with_env(self.env)
+
+    # ------------------------------------------------------------------
+    # Dependencies and scheduling
+    # ------------------------------------------------------------------
+    def _flow_sync_links(self):
+        """Make the links of these tasks match Odoo's ``depend_on_ids``
+        (``task_dependencies_rel``) after it was written: a finish-to-start
+        link without lag for each new pair, no link for a pair that is gone.
+        Two queries and at most one create and one unlink, whatever the
+        number of tasks."""
+        ids = [task_id for task_id in self.ids if task_id]
+        if not ids:
             return
+        self.flush_model(["depend_on_ids", "dependent_ids"])
         self.env.cr.execute(
-            """
-            INSERT INTO task_dependencies_rel (depends_on_id, task_id)
-            SELECT * FROM unnest(%s::int[], %s::int[])
-            ON CONFLICT DO NOTHING
-            """,
-            ([pred for pred, _succ in pairs], [succ for _pred, succ in pairs]),
+            SQL(
+                """
+                SELECT depends_on_id, task_id FROM task_dependencies_rel
+                 WHERE task_id = ANY(%s) OR depends_on_id = ANY(%s)
+                """,
+                ids,
+                ids,
+            )
         )
-        touched = self.browse({task_id for pair in pairs for task_id in pair})
-        touched.invalidate_recordset(["depend_on_ids", "dependent_ids"])
-        touched.modified(["depend_on_ids", "dependent_ids"])
+        pairs = set(self.env.cr.fetchall())
+        # sudo: who may write the dependencies may keep their links in step
+        Link = scheduler(syncing_links(self.env["project.task.link"].sudo()))
+        Link.flush_model(["predecessor_id", "successor_id"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT id, predecessor_id, successor_id FROM project_task_link
+                 WHERE successor_id = ANY(%s) OR predecessor_id = ANY(%s)
+                """,
+                ids,
+                ids,
+            )
+        )
+        links = {(pred, succ): link_id for link_id, pred, succ in self.env.cr.fetchall()}
+        stale = [link_id for pair, link_id in links.items() if pair not in pairs]
+        if stale:
+            Link.browse(stale).unlink()
+        missing = sorted(pairs - links.keys())
+        if missing:
+            Link.create([{"predecessor_id": pred, "successor_id": succ} for pred, succ in missing])
+
+    def _flow_copy_link_types(self, copies):
+        """Give the links between ``copies`` (and to the tasks they were
+        linked to) the type and lag of the links of the originals."""
+        Link = self.env["project.task.link"].sudo()
+        typed = Link.search(
+            [
+                "|",
+                ("predecessor_id", "in", self.ids),
+                ("successor_id", "in", self.ids),
+                "|",
+                ("link_type", "!=", "FS"),
+                ("lag", "!=", 0),
+            ]
+        )
+        if not typed:
+            return
+        mapping = {old: new.id for old, new in self._create_task_mapping(copies)[0].items()}
+        wanted = {}
+        for link in typed:
+            pred, succ = link.predecessor_id.id, link.successor_id.id
+            pair = (mapping.get(pred, pred), mapping.get(succ, succ))
+            if pair != (pred, succ):
+                wanted[pair] = (link.link_type, link.lag)
+        new_ids = list(mapping.values())
+        groups = defaultdict(list)
+        for link in Link.search(
+            ["|", ("predecessor_id", "in", new_ids), ("successor_id", "in", new_ids)]
+        ):
+            values = wanted.get((link.predecessor_id.id, link.successor_id.id))
+            if values:
+                groups[values].append(link.id)
+        for (link_type, lag), link_ids in groups.items():
+            scheduler(Link.browse(link_ids)).write({"link_type": link_type, "lag": lag})
+
+    def _flow_is_planned(self):
+        """Whether the scheduler places this task: it has a duration, a start
+        date, a constraint or a dependency, or comes from a flow template.
+        Any other task (no date, or only a deadline, and nothing linking it)
+        is left alone."""
+        self.ensure_one()
+        return bool(
+            self.flow_duration > 0
+            or self.planned_date_begin
+            or self.flow_template_task_id
+            or self.flow_constraint_type != "asap"
+            or self.depend_on_ids
+            or self.dependent_ids
+        )
+
+    def _flow_pin_typed_starts(self):
+        """A start date typed or dragged by someone is kept: as in MS Project,
+        it becomes a "start no earlier than" constraint on that date (a task
+        constrained to finish no later than a date keeps that constraint)."""
+        by_date = defaultdict(list)
+        for task in self.sudo():
+            if (
+                task.planned_date_begin
+                and task.project_id
+                and task.flow_constraint_type != "finish_no_later"
+            ):
+                day = local_date(task.planned_date_begin, task.project_id._flow_schedule_tz())
+                if (task.flow_constraint_type, task.flow_constraint_date) != (
+                    "start_no_earlier",
+                    day,
+                ):
+                    by_date[day].append(task.id)
+        for day, task_ids in by_date.items():
+            scheduler(self.sudo().browse(task_ids)).write(
+                {"flow_constraint_type": "start_no_earlier", "flow_constraint_date": day}
+            )
+
+    def _flow_duration_from_window(self):
+        """A deadline typed or dragged by someone sets the duration: the
+        working days of the new planned window (when the task has a duration
+        of its own; 0 keeps meaning "the window")."""
+        by_duration = defaultdict(list)
+        tasks = self.sudo().filtered(
+            lambda t: (
+                t.flow_duration > 0
+                and t.project_id
+                and t.planned_date_begin
+                and t.date_deadline
+                and t.date_deadline > t.planned_date_begin
+            )
+        )
+        for project, project_tasks in tasks.grouped("project_id").items():
+            tz = project._flow_schedule_tz()
+            windows = {
+                task: (local_date(task.planned_date_begin, tz), local_date(task.date_deadline, tz))
+                for task in project_tasks
+            }
+            first = min(begin for begin, _end in windows.values())
+            last = max(end for _begin, end in windows.values())
+            calendar = project.resource_calendar_id._flow_work_calendar(first, last)
+            for task, (begin, end) in windows.items():
+                days = max(1, calendar.working_days_between(begin, end))
+                if days != task.flow_duration:
+                    by_duration[days].append(task.id)
+        for days, task_ids in by_duration.items():
+            scheduler(self.sudo().browse(task_ids)).write({"flow_duration": days})
 
     @api.model
     def _flow_check_phase(self, phase, starting, closing, task_name):
