@@ -8,6 +8,7 @@ from odoo.addons.project.models.project_task import CLOSED_STATES
 from ..engine import approval as approval_rules
 from ..engine import gate
 from .flow_guard import allow_transition, transition_allowed
+from .flow_schedule_guard import in_scheduler
 
 PHASE_STATES = [
     ("draft", "Not started"),
@@ -194,7 +195,11 @@ class ProjectFlowPhase(models.Model):
                         phase=moved[0].display_name,
                     )
                 )
-        return super().write(vals)
+        result = super().write(vals)
+        if not in_scheduler(self) and ("duration" in vals or "sequence" in vals):
+            # the phase's bar and its place in the chain of gates changed
+            self.project_id._flow_reschedule_automatic()
+        return result
 
     def unlink(self):
         started = self.filtered(lambda p: p.state != "draft")
@@ -435,6 +440,7 @@ class ProjectFlowPhase(models.Model):
             if result.blockers:
                 self._flow_raise(result.blockers)
         self._flow_set_state("done")
+        self._flow_capture_gate_baseline(overridden=override_reason is not None)
         if self.milestone_id:
             self.milestone_id.sudo().is_reached = True
         self.activity_unlink(["project_flow.mail_activity_flow_approval"])

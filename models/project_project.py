@@ -5,10 +5,13 @@ from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import format_date
 from odoo.tools.sql import column_exists, create_column, set_not_null
 
 from ..engine import approval as approval_rules
 from .flow_guard import allow_transition, transition_allowed
+from .flow_schedule_guard import in_scheduler, scheduler
+from .flow_scheduler import FlowScheduler
 
 FLOW_STATES = [
     ("draft", "Draft"),
@@ -62,6 +65,17 @@ class ProjectProject(models.Model):
         "asks every project for an initiation approval.",
     )
     flow_pending_approval_count = fields.Integer(compute="_compute_flow_pending_approval_count")
+    flow_scheduling_mode = fields.Selection(
+        [("automatic", "Automatic"), ("manual", "Manual")],
+        string="Scheduling",
+        compute="_compute_flow_scheduling_mode",
+        store=True,
+        readonly=False,
+        copy=True,
+        help="Automatic: changing a task's dates, duration, constraint or dependencies "
+        "reschedules the project at once (critical path on the project's working calendar). "
+        "Manual: the plan changes only with Reschedule project.",
+    )
 
     def _auto_init(self):
         """Existing projects keep running as before: fill the new lifecycle
@@ -71,6 +85,20 @@ class ProjectProject(models.Model):
             create_column(self.env.cr, "project_project", "flow_state", "varchar")
             self.env.cr.execute("UPDATE project_project SET flow_state = 'running'")
             set_not_null(self.env.cr, "project_project", "flow_state")
+        if not column_exists(self.env.cr, "project_project", "flow_scheduling_mode"):
+            # projects made from a template schedule themselves, others
+            # keep their dates until someone reschedules them
+            create_column(self.env.cr, "project_project", "flow_scheduling_mode", "varchar")
+            if column_exists(self.env.cr, "project_project", "flow_template_id"):
+                self.env.cr.execute(
+                    """
+                    UPDATE project_project
+                       SET flow_scheduling_mode = CASE WHEN flow_template_id IS NULL
+                                                       THEN 'manual' ELSE 'automatic' END
+                    """
+                )
+            else:
+                self.env.cr.execute("UPDATE project_project SET flow_scheduling_mode = 'manual'")
         return super()._auto_init()
 
     def _default_flow_state(self):
@@ -97,6 +125,14 @@ class ProjectProject(models.Model):
                 or (project.company_id or self.env.company).flow_require_initiation
                 or project.flow_state != "running"
             )
+
+    @api.depends("flow_template_id")
+    def _compute_flow_scheduling_mode(self):
+        for project in self:
+            if project.flow_template_id:
+                project.flow_scheduling_mode = "automatic"
+            elif not project.flow_scheduling_mode:
+                project.flow_scheduling_mode = "manual"
 
     def _compute_flow_pending_approval_count(self):
         counts = dict(
@@ -142,7 +178,12 @@ class ProjectProject(models.Model):
                         project=changed[0].display_name,
                     )
                 )
-        return super().write(vals)
+        result = super().write(vals)
+        if not in_scheduler(self) and (
+            "date_start" in vals or vals.get("flow_scheduling_mode") == "automatic"
+        ):
+            self._flow_reschedule_automatic()
+        return result
 
     def copy(self, default=None):
         """Copy the flow phases too; a copy of a flow project starts over as a
@@ -168,7 +209,10 @@ class ProjectProject(models.Model):
         guard is not applied to the copies."""
         phase_mapping = self._flow_copy_phases(self.browse(new_project_id))
         project = allow_transition(self.with_context(flow_phase_mapping=phase_mapping))
-        return super(ProjectProject, project).map_tasks(new_project_id)
+        # one reschedule of the copy, once its tasks and links are all there
+        result = super(ProjectProject, scheduler(project)).map_tasks(new_project_id)
+        self.browse(new_project_id)._flow_reschedule_automatic()
+        return result
 
     def _flow_copy_phases(self, new_project):
         """Copy this project's phases onto ``new_project``, not started and
@@ -211,15 +255,39 @@ class ProjectProject(models.Model):
     def _flow_datetime_window(self, date_begin, date_end):
         """UTC datetimes for a planned window of working days: from the first
         working hour of the first day to the last working hour of the last."""
+        return self._flow_window_converter()(date_begin, date_end)
+
+    def _flow_window_converter(self):
+        """A function ``(first day, last day) -> (begin, end)`` giving the UTC
+        planned window of working days (see ``_flow_datetime_window``),
+        reading the calendar once for a whole project.  A milestone (``last
+        day`` None) begins and ends at the last working hour of its day."""
         calendar = self.resource_calendar_id
         hour_from, hour_to = calendar._flow_day_hours() if calendar else (8.0, 17.0)
-        tz = pytz.timezone(calendar.tz or self.env.user.tz or "UTC")
+        tz = self._flow_schedule_tz()
+        cache = {}
 
         def at(day, hour):
-            local = datetime.combine(day, time()) + timedelta(hours=hour)
-            return tz.localize(local).astimezone(pytz.utc).replace(tzinfo=None)
+            moment = cache.get((day, hour))
+            if moment is None:
+                local = datetime.combine(day, time()) + timedelta(hours=hour)
+                moment = cache[day, hour] = (
+                    tz.localize(local).astimezone(pytz.utc).replace(tzinfo=None)
+                )
+            return moment
 
-        return at(date_begin, hour_from), at(date_end, hour_to)
+        def window(date_begin, date_end):
+            if date_end is None:
+                return at(date_begin, hour_to), at(date_begin, hour_to)
+            return at(date_begin, hour_from), at(date_end, hour_to)
+
+        return window
+
+    def _flow_schedule_tz(self):
+        """The time zone of the project's working days (planned windows are
+        stored in UTC)."""
+        calendar = self.resource_calendar_id
+        return pytz.timezone(calendar.tz or self.env.user.tz or "UTC")
 
     def _flow_update_dates(self):
         for project in self:
@@ -336,6 +404,37 @@ class ProjectProject(models.Model):
         action["context"] = {"search_default_filter_pending": 1}
         return action
 
+    def action_flow_reschedule(self):
+        """Reschedule the whole project now (any scheduling mode)."""
+        self.ensure_one()
+        if not self.env.user.has_group("project_flow.group_flow_user"):
+            raise AccessError(_("Only flow users may reschedule a project."))
+        self.check_access("read")
+        stats = self._flow_reschedule()[self.id]
+        if stats["conflicts"]:
+            message = _(
+                "Project %(project)s rescheduled: %(moved)s tasks moved, %(conflicts)s tasks "
+                "have a schedule conflict.",
+                project=self.display_name,
+                moved=stats["moved"],
+                conflicts=stats["conflicts"],
+            )
+        else:
+            message = _(
+                "Project %(project)s rescheduled: %(moved)s tasks moved.",
+                project=self.display_name,
+                moved=stats["moved"],
+            )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "message": message,
+                "type": "warning" if stats["conflicts"] else "success",
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
     def action_flow_apply_template(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
@@ -408,6 +507,7 @@ class ProjectProject(models.Model):
         self.ensure_one()
         if kind == "initiation":
             self._flow_set_state("running")
+            self._flow_capture_baseline("initiation")
             self._flow_open_next_phase()
         else:
             self._flow_set_state("closed")
@@ -438,3 +538,139 @@ class ProjectProject(models.Model):
 
     def _flow_on_phase_done(self, phase):
         self._flow_open_next_phase()
+
+    # ------------------------------------------------------------------
+    # Scheduling
+    # ------------------------------------------------------------------
+    def _flow_reschedule_automatic(self):
+        """Reschedule those of these projects that schedule automatically."""
+        projects = self.sudo().filtered(lambda p: p.flow_scheduling_mode == "automatic")
+        if projects:
+            projects._flow_reschedule()
+
+    def _flow_reschedule(self):
+        """Schedule every task of these projects with the critical path
+        method (``engine.schedule``) on the project's working calendar and
+        its leaves, and write back what changed.
+
+        Rules (the engine's semantics are in ``engine/schedule.py``):
+
+        - A task is placed when it has a duration, a start date, a constraint
+          or a dependency, or comes from a flow template
+          (``project.task._flow_is_planned``); a parent of placed subtasks
+          spans them.  Other tasks are left alone.
+        - Its duration is ``flow_duration`` working days; when that is 0, the
+          working days of its planned window (Start date to Deadline) if it
+          has one, else it is a milestone.
+        - A closed task (done or cancelled) or a task with timesheets is
+          pinned on its planned start: work has happened, the plan does not
+          move it (a link it then breaks is reported as a conflict).
+        - Phases run in order: each phase is a bar of its planned duration and
+          its tasks, closed by a gate milestone that waits for all of them;
+          the next phase's bar and its first tasks (no predecessor in the
+          phase) start after that gate.  A phase spans the earliest start and
+          the latest finish of its bar and its tasks, so a phase with no task
+          keeps its own duration, chained after the previous one.
+        - A predecessor in another project is taken where it is planned.
+
+        One read of the tasks, links, phases, timesheets and calendar per
+        project; the computed fields of the tasks whose results changed in
+        one statement, their planned windows in one write per distinct
+        window.  Projects with successors of moved tasks that schedule
+        automatically are rescheduled in turn.
+
+        :return: dict project id -> {"result": ScheduleResult, "moved": number
+            of tasks whose planned window changed, "conflicts": number of tasks
+            with a schedule conflict}
+        """
+        stats = {}
+        todo = scheduler(self.sudo())
+        Link = scheduler(self.env["project.task.link"].sudo())
+        while todo:
+            moved = []
+            for project in todo:
+                stats[project.id] = project._flow_reschedule_one()
+                moved += stats[project.id]["moved_ids"]
+            todo = (
+                Link.search(
+                    [("predecessor_id", "in", moved), ("project_id", "not in", list(stats))]
+                ).project_id.filtered(lambda p: p.flow_scheduling_mode == "automatic")
+                if moved
+                else None
+            )
+        return stats
+
+    def _flow_reschedule_one(self):
+        self.ensure_one()
+        return FlowScheduler(self).run()
+
+    def _flow_conflict_message(self, conflict, names):
+        """The translated text of an engine ``Conflict``."""
+        params = conflict.params
+
+        def day(key):
+            return format_date(self.env, params.get(key))
+
+        if conflict.code == "negative_float":
+            return _(
+                "%(days)s working days behind what its constraints allow (negative float).",
+                days=-params["total_float"],
+            )
+        if conflict.code == "fixed_date_violates_link":
+            return _(
+                "Pinned on %(start)s (closed or with timesheets), but %(predecessor)s requires "
+                "a start on %(required)s or later.",
+                start=day("fixed_start"),
+                predecessor=names.get(params.get("predecessor"), ""),
+                required=day("required_start"),
+            )
+        constraint = params.get("constraint")
+        if constraint == "finish_no_later":
+            return _(
+                "Cannot finish by %(date)s (Finish no later than): its earliest finish is "
+                "%(finish)s, %(days)s working days late.",
+                date=day("date"),
+                finish=day("early_finish"),
+                days=params["days"],
+            )
+        if constraint == "start_no_earlier":
+            return _(
+                "Pinned on %(start)s (closed or with timesheets), before its Start no earlier "
+                "than date %(date)s.",
+                start=day("early_start"),
+                date=day("date"),
+            )
+        return _(
+            "Cannot finish by the project's end %(date)s: its earliest finish is %(finish)s.",
+            date=day("date"),
+            finish=day("early_finish"),
+        )
+
+    def _flow_schedule_error_message(self, error, names):
+        """The translated text of an engine ``ScheduleError``."""
+        params = error.params
+        if error.code == "negative_duration":
+            return _(
+                "Task %(task)s: the field Duration (working days) cannot be negative.",
+                task=names.get(params.get("key"), params.get("name")),
+            )
+        if error.code == "self_link":
+            return _(
+                "Task %(successor)s cannot depend on %(predecessor)s: a task cannot depend on "
+                "itself, its parent task or its subtasks (field Predecessor).",
+                successor=names.get(params.get("successor"), ""),
+                predecessor=names.get(params.get("predecessor"), ""),
+            )
+        if error.code == "bad_link_type":
+            return _(
+                "The dependency %(predecessor)s \u2192 %(successor)s has an unknown type "
+                "%(type)s (field Type).",
+                predecessor=names.get(params.get("predecessor"), ""),
+                successor=names.get(params.get("successor"), ""),
+                type=params.get("type"),
+            )
+        return _(
+            "Project %(project)s cannot be scheduled: %(error)s",
+            project=self.display_name,
+            error=str(error),
+        )

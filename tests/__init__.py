@@ -5,3 +5,7 @@ from . import test_lifecycle
 from . import test_duplicate
 from . import test_access
 from . import test_tour
+from . import test_baseline
+from . import test_resource_load
+from . import test_task_link
+from . import test_schedule
