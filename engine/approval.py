@@ -11,6 +11,8 @@ longer be reached (approved + pending < required).
 
 from dataclasses import dataclass
 
+from .errors import CodedError
+
 NONE = "none"
 ANY = "any"
 ALL = "all"
@@ -31,7 +33,7 @@ _MESSAGES = {
 }
 
 
-class ApprovalRuleError(ValueError):
+class ApprovalRuleError(CodedError):
     """An approval rule that cannot work with its approvers.
 
     ``code`` is one of ``unknown_rule``, ``no_approvers``, ``min_too_large``
@@ -39,15 +41,7 @@ class ApprovalRuleError(ValueError):
     message needs (models map the code to their own translatable text).
     """
 
-    def __init__(self, code, params=None):
-        self.code = code
-        self.params = dict(params or {})
-        template = _MESSAGES.get(code, code)
-        try:
-            message = template % self.params
-        except (KeyError, TypeError, ValueError):
-            message = f"{code} {self.params}"
-        super().__init__(message)
+    messages = _MESSAGES
 
 
 @dataclass(frozen=True)

@@ -103,6 +103,7 @@ from itertools import chain
 from operator import eq
 from operator import index as _integer
 
+from .errors import CodedError
 from .graph import CycleError, find_cycle
 
 FS, SS, FF, SF = "FS", "SS", "FF", "SF"
@@ -128,7 +129,7 @@ _MESSAGES = {
 }
 
 
-class ScheduleError(ValueError):
+class ScheduleError(CodedError):
     """Input the scheduler cannot work with.
 
     ``code`` and ``params`` (the values a translated message needs; models map
@@ -144,15 +145,7 @@ class ScheduleError(ValueError):
     - ``summary_activity``: ``key`` (``impact`` on a summary)
     """
 
-    def __init__(self, code, params=None):
-        self.code = code
-        self.params = dict(params or {})
-        template = _MESSAGES.get(code, code)
-        try:
-            message = template % self.params
-        except (KeyError, TypeError, ValueError):
-            message = f"{code} {self.params}"
-        super().__init__(message)
+    messages = _MESSAGES
 
 
 @dataclass(frozen=True)
