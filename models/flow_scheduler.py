@@ -343,7 +343,7 @@ class FlowScheduler:
                     timing.total_float,
                     timing.free_float,
                     timing.critical,
-                    " ".join(conflicts[task_id]) or None,
+                    " ".join(conflicts.get(task_id, ())) or None,
                 )
                 if task_id not in self.pinned:
                     milestone = not self.durations[task_id] and task_id not in self.parents

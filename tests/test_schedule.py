@@ -215,6 +215,8 @@ class TestSchedule(ScheduleCase):
 
         action = project.action_flow_reschedule()
         self.assertEqual(action["tag"], "display_notification")
+        self.assertEqual(action["params"]["type"], "success", "no task has a conflict")
+        self.assertNotIn("conflict", action["params"]["message"])
         self.assertWindow(task_a, date(2030, 3, 7), date(2030, 3, 11), "the typed start holds")
         self.assertWindow(task_b, date(2030, 3, 12), date(2030, 3, 14))
         self.assertWindow(task_c, date(2030, 3, 15), date(2030, 3, 15))
@@ -304,6 +306,9 @@ class TestSchedule(ScheduleCase):
             [("project_id", "=", project.id), ("flow_schedule_conflict", "!=", False)]
         )
         self.assertEqual(conflicts, task_a | task_b, "the Conflicts filter")
+        action = project.action_flow_reschedule()
+        self.assertEqual(action["params"]["type"], "warning")
+        self.assertIn("2 tasks have a schedule conflict", action["params"]["message"])
 
         # a lag that makes it impossible, on a task that could make it
         task_b.flow_constraint_date = date(2030, 3, 8)
