@@ -5,7 +5,7 @@ Nothing in this package imports ``odoo``: it is loaded both as
 and tested with plain pytest (``python3 -m pytest engine``).
 """
 
-from . import approval, gate, graph, layout, schedule
+from . import approval, gate, graph, schedule
 from .calendar import WorkCalendar
 from .graph import CycleError
 from .schedule import ScheduleError
@@ -17,6 +17,5 @@ __all__ = [
     "approval",
     "gate",
     "graph",
-    "layout",
     "schedule",
 ]

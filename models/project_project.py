@@ -289,17 +289,6 @@ class ProjectProject(models.Model):
         calendar = self.resource_calendar_id
         return pytz.timezone(calendar.tz or self.env.user.tz or "UTC")
 
-    def _flow_update_dates(self):
-        for project in self:
-            phases = project.flow_phase_ids.filtered(lambda p: p.date_start and p.date_end)
-            if phases:
-                project.write(
-                    {
-                        "date_start": min(phases.mapped("date_start")),
-                        "date": max(phases.mapped("date_end")),
-                    }
-                )
-
     def _flow_check_running(self, action):
         for project in self:
             if project.flow_state != "running":
