@@ -24,3 +24,5 @@ from . import project_flow_baseline_line
 from . import project_project_baseline
 from . import project_task_baseline
 from . import project_flow_phase_baseline
+from . import project_flow_notification
+from . import project_flow_channel
