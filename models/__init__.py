@@ -26,3 +26,6 @@ from . import project_task_baseline
 from . import project_flow_phase_baseline
 from . import project_flow_notification
 from . import project_flow_channel
+from . import project_flow_risk
+from . import project_flow_lesson_tag
+from . import project_flow_lesson

@@ -61,7 +61,7 @@ class ProjectFlowNotification(models.Model):
     ]
 
     @api.model
-    def _flow_notify(self, record, key, users, render, project=None, kinds=None):
+    def _flow_notify(self, record, key, users, render, project=None, kinds=None, chatter=False):
         """Queue one message about ``record`` on every configured channel.
 
         :param record: the record the message is about (a single record); the
@@ -74,6 +74,8 @@ class ProjectFlowNotification(models.Model):
         :param project: project whose group channels (robots) also receive the
             message; defaults to ``record.project_id`` when it has one.
         :param kinds: restrict to these channel kinds (``None``: all).
+        :param chatter: also post the message once on ``record``'s chatter (an
+            ``odoo`` row without recipient), in the company's language.
         :return: the newly queued notifications.
         """
         record.ensure_one()
@@ -113,6 +115,19 @@ class ProjectFlowNotification(models.Model):
                         "body": body,
                     }
                 )
+        if chatter and (kinds is None or "odoo" in kinds):
+            lang = company.partner_id.lang or "en_US"
+            subject, body = text(lang)
+            vals_list.append(
+                {
+                    **base,
+                    "key": f"{key}:odoo:chatter",
+                    "kind": "odoo",
+                    "lang": lang,
+                    "subject": subject,
+                    "body": body,
+                }
+            )
         channels = self.env["project.flow.channel"]._flow_channels_for(project, company, kinds)
         for channel in channels:
             vals_list.extend(channel._flow_notification_vals(key, users, text, base))
