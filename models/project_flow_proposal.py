@@ -151,8 +151,16 @@ class ProjectFlowProposal(models.Model):
                             proposal=vals.get("name", ""),
                         )
                     )
-                for field_name in _DECISION_FIELDS - {"state"}:
-                    vals.pop(field_name, None)
+                given = sorted(name for name in _DECISION_FIELDS - {"state"} if vals.get(name))
+                if given:
+                    raise UserError(
+                        _(
+                            "Proposal %(proposal)s: the field %(field)s is filled when the "
+                            "proposal is decided, not when it is created.",
+                            proposal=vals.get("name", ""),
+                            field=self._flow_field_label(given[0]),
+                        )
+                    )
                 # explicit, so a ``default_state`` in the context cannot slip in
                 vals["state"] = "proposed"
         proposals = super().create(vals_list)
@@ -188,6 +196,18 @@ class ProjectFlowProposal(models.Model):
             self._flow_clear_activity()
             self._flow_notify_owner()
         return result
+
+    def unlink(self):
+        applied = self.filtered("change_ids")
+        if applied:
+            raise UserError(
+                _(
+                    "Proposal %(proposal)s changed its template and stays as the reason of "
+                    "that change; it cannot be deleted.",
+                    proposal=applied[0].display_name,
+                )
+            )
+        return super().unlink()
 
     def _check_project_visible(self):
         """A proposal comes from a project its author can see; the source

@@ -89,6 +89,8 @@ class TestProposal(ProposalCase):
             self.propose(state="accepted")
         with self.assertRaises(AccessError):
             self.propose(user_id=self.user_approver.id)
+        with self.assertRaisesText(UserError, "Decided by"):
+            self.propose(decided_by_id=self.user_flow.id)
 
     def test_cannot_propose_from_hidden_project(self):
         secret = self.create_flow_project("Secret")
@@ -356,6 +358,8 @@ class TestProposal(ProposalCase):
             proposal.with_user(self.owner).action_accept()
         with self.assertRaisesText(UserError, "already Accepted"):
             proposal.with_user(self.user_flow).action_withdraw()
+        with self.assertRaisesText(UserError, "cannot be deleted"):
+            proposal.with_user(self.user_manager).unlink()
         self.assertEqual(len(self.changes_of()), 1)
 
     def test_withdraw(self):
