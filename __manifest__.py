@@ -36,9 +36,17 @@
         "reports/project_flow_resource_load_views.xml",
         "views/project_flow_menus.xml",
         "views/project_flow_planning_menus.xml",
+        "security/project_flow_improve_rules.xml",
+        "data/project_flow_improve_data.xml",
+        "views/project_flow_proposal_views.xml",
+        "views/project_flow_template_change_views.xml",
+        "wizards/project_flow_proposal_reject_wizard_views.xml",
+        "wizards/project_flow_lesson_apply_wizard_views.xml",
+        "views/project_flow_improve_menus.xml",
     ],
     "demo": [
         "demo/project_flow_demo.xml",
+        "demo/project_flow_improve_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

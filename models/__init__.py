@@ -29,3 +29,7 @@ from . import project_flow_channel
 from . import project_flow_risk
 from . import project_flow_lesson_tag
 from . import project_flow_lesson
+from . import project_flow_template_change_mixin
+from . import project_flow_template_change
+from . import project_flow_proposal
+from . import project_flow_template_improvement
