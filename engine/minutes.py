@@ -192,8 +192,9 @@ class _LineParser(HTMLParser):
             self.current.append(data)
 
     def close(self):
-        super().close()
+        result = super().close()
         self._flush()
+        return result
 
 
 def html_to_lines(value):

@@ -10,7 +10,7 @@ from ..minutes import ACTION, DECISION, RISK, extract, find_dates, html_to_lines
 TODAY = datetime.date(2026, 11, 25)  # a Wednesday
 D = datetime.date
 
-PEOPLE = [
+PEOPLE = (
     (1, ["张三", "zhangsan"]),
     (2, ["李四", "lisi"]),
     (3, ["王五", "wangwu"]),
@@ -22,7 +22,7 @@ PEOPLE = [
     (9, ["Frank Wu", "frank"]),
     (10, ["赵六", "zhaoliu"]),
     (11, ["孙七", "sunqi"]),
-]
+)
 
 CN_REVIEW = """\
 产品需求评审会 会议纪要
