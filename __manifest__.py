@@ -36,9 +36,14 @@
         "reports/project_flow_resource_load_views.xml",
         "views/project_flow_menus.xml",
         "views/project_flow_planning_menus.xml",
+        "security/project_flow_meeting_rules.xml",
+        "views/project_flow_meeting_views.xml",
+        "views/project_flow_meeting_templates.xml",
+        "views/project_flow_minutes_menus.xml",
     ],
     "demo": [
         "demo/project_flow_demo.xml",
+        "demo/project_flow_minutes_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -29,3 +29,7 @@ from . import project_flow_channel
 from . import project_flow_risk
 from . import project_flow_lesson_tag
 from . import project_flow_lesson
+from . import project_flow_meeting
+from . import project_flow_meeting_item
+from . import project_project_meeting
+from . import res_users_meeting
