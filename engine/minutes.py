@@ -24,6 +24,11 @@ What makes a line an item
   check box (``- [ ] …``) is an action item.
 * Inside a section, a line made only of owner/due markers (``Owner: Bob, due
   Friday``) completes the item above it instead of making a new one.
+* Headings that announce a list count too: 会议决定如下：, 行动项如下：, We
+  agreed on the following:.
+* Tables (optional): :func:`html_to_lines` gives one line per row, cells
+  joined with `` | ``, header rows (only ``<th>``) dropped; a cell that is
+  a known person is the row's owner.
 
 Owners (actions and risks)
 --------------------------
@@ -157,6 +162,8 @@ class _LineParser(HTMLParser):
         self.lines = []
         self.current = []
         self.skip = 0
+        # A table's header row (only <th> cells) names columns: not a line.
+        self.header_row = False
 
     def _flush(self):
         text = " ".join("".join(self.current).split())
@@ -174,8 +181,13 @@ class _LineParser(HTMLParser):
             self._flush()
             if tag == "li":
                 self.current.append("- ")
-        elif tag in ("td", "th") and self.current:
-            self.current.append(" | ")
+            elif tag == "tr":
+                self.header_row = True
+        elif tag in ("td", "th"):
+            if tag == "td":
+                self.header_row = False
+            if self.current:
+                self.current.append(" | ")
 
     def handle_startendtag(self, tag, attrs):
         if tag in _BLOCK_TAGS:
@@ -185,6 +197,9 @@ class _LineParser(HTMLParser):
         if tag in _SKIP_TAGS:
             self.skip = max(0, self.skip - 1)
         elif tag in _BLOCK_TAGS:
+            if tag == "tr" and self.header_row:
+                self.current = []
+                self.header_row = False
             self._flush()
 
     def handle_data(self, data):
@@ -231,18 +246,20 @@ _COLON = r"\s*[:：]"
 _HEADINGS = (
     (
         DECISION,
-        r"(?:会议|主要|关键)?(?:决定|决议|结论|决策)(?:事项|内容)?"
-        r"|(?:key\s+|main\s+)?decisions?(?:\s+made)?|agreed|agreements?|resolutions?|resolved",
+        r"(?:经讨论[,，]?\s*)?(?:会议|主要|关键)?(?:决定|决议|结论|决策)(?:事项|内容)?(?:如下)?"
+        r"|(?:key\s+|main\s+)?decisions?(?:\s+(?:made|taken))?"
+        r"|(?:we\s+|the\s+team\s+)?agreed(?:\s+on)?(?:\s+the\s+following)?"
+        r"|agreements?|resolutions?|resolved",
     ),
     (
         ACTION,
-        r"(?:会后)?(?:行动项|行动计划|后续行动|后续工作|待办|待办事项|跟进事项|下一步)(?:事项)?"
+        r"(?:会后)?(?:行动项|行动计划|后续行动|后续工作|待办|待办事项|跟进事项|下一步)(?:事项)?(?:如下)?"
         r"|todos?|to-dos?|action\s+items?|actions?|next\s+steps?|ais?|follow[- ]?ups?",
     ),
     (
         RISK,
         r"(?:主要)?(?:风险|隐患|风险与问题|风险和问题|问题与风险|风险/问题|风险及问题|阻塞)"
-        r"(?:事项|点)?|risks?|concerns?|blockers?|risks?\s*(?:and|&|/)\s*issues?"
+        r"(?:事项|点)?(?:如下)?|risks?|concerns?|blockers?|risks?\s*(?:and|&|/)\s*issues?"
         r"|issues?\s*(?:and|&|/)\s*risks?|risks?\s*(?:and|&|/)\s*concerns?",
     ),
 )
@@ -540,6 +557,12 @@ def _find_owner(text, directory, today):  # noqa: C901 - one branch per conventi
         known = directory.known_prefix(text)
         if known:
             return known, (0, _SUBJECT_VERB_RE.match(text, len(known)).end())
+    # A table row (html_to_lines joins cells with " | "): a cell that is a
+    # known person.
+    if " | " in text:
+        for cell in text.split(" | ")[1:]:
+            if directory.resolve(cell.strip()) is not None:
+                return cell.strip(), None
     return None, None
 
 

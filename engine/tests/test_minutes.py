@@ -441,3 +441,26 @@ def test_inline_action_and_checkbox_outside_sections():
 
 def test_deterministic():
     assert run(EN_SPRINT) == run(EN_SPRINT)
+
+
+def test_headings_announcing_a_list():
+    result = run(
+        "经讨论，会议决定如下：\n1. 采用方案B\n行动项如下：\n1. 张三负责评审\n"
+        "We agreed on the following:\n- Keep the scope\n"
+    )
+    assert titles(result.decisions) == ["采用方案B", "Keep the scope"]
+    assert owners(result.actions) == [("张三负责评审", "张三", 1)]
+
+
+def test_table_rows():
+    html = (
+        "<p>行动项</p><table><tr><th>事项</th><th>负责人</th><th>截止</th></tr>"
+        "<tr><td>完成接口文档</td><td>张三</td><td>11月30日</td></tr></table>"
+    )
+    lines = html_to_lines(html)
+    # The header row names the columns: it is no line.
+    assert lines == ["行动项", "完成接口文档 | 张三 | 11月30日"]
+    result = run(lines)
+    assert actions(result.actions) == [
+        ("完成接口文档 | 张三 | 11月30日", "张三", 1, D(2026, 11, 30)),
+    ]
