@@ -235,6 +235,26 @@ class TestMeeting(ProjectFlowCase):
         self.assertEqual(Meeting.search([("id", "=", meeting.id)]), meeting)
         self.assertEqual(meeting.with_user(self.user_manager).name, "需求评审会")
 
+    def test_multi_company(self):
+        other_company = self.env["res.company"].create({"name": "Flow Other Co"})
+        foreign = self.env["project.project"].create(
+            {"name": "Foreign project", "company_id": other_company.id}
+        )
+        meeting = self.Meeting.create(
+            {"name": "Board", "project_id": foreign.id, "minutes": "<p>Decision: go</p>"}
+        )
+        meeting.action_extract()
+        self.assertEqual(meeting.company_id, other_company)
+        self.assertEqual(meeting.item_ids.company_id, other_company)
+        # Managers see all projects' meetings, but only in their companies.
+        for user in (self.user_manager, self.user_flow):
+            self.assertFalse(self.Meeting.with_user(user).search([("id", "=", meeting.id)]))
+            self.assertFalse(
+                self.env["project.flow.meeting.item"]
+                .with_user(user)
+                .search([("meeting_id", "=", meeting.id)])
+            )
+
     # ------------------------------------------------------------------
     # Project and dossier
     # ------------------------------------------------------------------
