@@ -239,7 +239,7 @@ class ProjectFlowMeeting(models.Model):
         )
         member_ids = {project.id: set(user_ids) for project, user_ids in members}
         users_of = {}
-        all_users = self.env["res.users"]
+        all_users = self.env["res.users"].sudo()
         for meeting in self.sudo():
             project = meeting.project_id
             users = (
