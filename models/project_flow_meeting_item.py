@@ -61,6 +61,22 @@ class ProjectFlowMeetingItem(models.Model):
                     )
                 )
 
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_converted(self):
+        # Deleting a converted item and extracting again would convert the
+        # same line a second time. (Deleting the meeting deletes its items.)
+        converted = self.filtered(lambda i: i.state == "converted")
+        if converted:
+            raise UserError(
+                _(
+                    "Item %(item)s of meeting %(meeting)s is converted (%(record)s): it cannot "
+                    "be deleted.",
+                    item=converted[0].text,
+                    meeting=converted[0].meeting_id.display_name,
+                    record=(converted[0].task_id or converted[0].risk_id).display_name or "",
+                )
+            )
+
     def write(self, vals):
         # A converted item stays converted: un-converting it would let it be
         # converted a second time.

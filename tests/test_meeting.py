@@ -168,10 +168,17 @@ class TestMeeting(ProjectFlowCase):
             item.with_user(self.user_flow).action_convert()
         with self.assertRaisesText(UserError, "already converted"):
             item.with_user(self.user_flow).state = "accepted"
-        # Deleting the task does not make the item convertible again.
+        # A converted item cannot be deleted (and extracted again)...
+        with self.assertRaisesText(UserError, "cannot be deleted"):
+            item.with_user(self.user_flow).unlink()
+        # ...and deleting the task does not make it convertible again.
         item.task_id.unlink()
         with self.assertRaisesText(UserError, "already converted"):
             item.with_user(self.user_flow).action_convert()
+        # A manager may still delete the whole meeting; the tasks stay.
+        meeting.with_user(self.user_manager).unlink()
+        self.assertFalse(item.exists())
+        self.assertEqual(len(tasks.exists()), 3)
 
     def test_convert_risk(self):
         meeting = self.new_meeting()
