@@ -154,6 +154,8 @@ _BLOCK_TAGS = {
     "hr",
 }
 _SKIP_TAGS = {"script", "style", "head", "title"}
+# What a list item's line starts with before its text.
+_LIST_MARKERS = ("-", "- [ ]", "- [x]")
 
 
 class _LineParser(HTMLParser):
@@ -164,10 +166,12 @@ class _LineParser(HTMLParser):
         self.skip = 0
         # A table's header row (only <th> cells) names columns: not a line.
         self.header_row = False
+        # One flag per open <ul>/<ol>: is it the editor's check list?
+        self.lists = []
 
     def _flush(self):
         text = " ".join("".join(self.current).split())
-        if text and text != "-":
+        if text and text not in _LIST_MARKERS:
             self.lines.append(text)
         self.current = []
 
@@ -176,11 +180,19 @@ class _LineParser(HTMLParser):
             self.skip += 1
         elif tag in _BLOCK_TAGS:
             # <li><p>…</p></li>: the paragraph stays on the list item's line.
-            if tag != "li" and "".join(self.current).strip() == "-":
+            if tag != "li" and "".join(self.current).strip() in _LIST_MARKERS:
                 return
             self._flush()
+            if tag in ("ul", "ol"):
+                classes = (dict(attrs).get("class") or "").split()
+                self.lists.append("o_checklist" in classes)
             if tag == "li":
-                self.current.append("- ")
+                if self.lists and self.lists[-1]:
+                    # The web editor's check list: "- [ ] …" (see _CHECKBOX_RE).
+                    classes = (dict(attrs).get("class") or "").split()
+                    self.current.append("- [x] " if "o_checked" in classes else "- [ ] ")
+                else:
+                    self.current.append("- ")
             elif tag == "tr":
                 self.header_row = True
         elif tag in ("td", "th"):
@@ -197,6 +209,8 @@ class _LineParser(HTMLParser):
         if tag in _SKIP_TAGS:
             self.skip = max(0, self.skip - 1)
         elif tag in _BLOCK_TAGS:
+            if tag in ("ul", "ol") and self.lists:
+                self.lists.pop()
             if tag == "tr" and self.header_row:
                 self.current = []
                 self.header_row = False
@@ -214,7 +228,8 @@ class _LineParser(HTMLParser):
 
 def html_to_lines(value):
     """The text lines of rich-text minutes: one per paragraph, ``<br>``,
-    heading and list item (list items start with ``- ``); entities decoded,
+    heading and list item (list items start with ``- ``, items of the web
+    editor's check lists with ``- [ ]`` or ``- [x]``); entities decoded,
     blank lines dropped, spaces collapsed."""
     if not value:
         return []

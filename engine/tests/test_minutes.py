@@ -464,3 +464,21 @@ def test_table_rows():
     assert actions(result.actions) == [
         ("完成接口文档 | 张三 | 11月30日", "张三", 1, D(2026, 11, 30)),
     ]
+
+
+def test_editor_check_list_items_are_actions():
+    html = (
+        '<p>Notes from the call</p><ul class="o_checklist"><li>Send the quote @bob</li>'
+        '<li class="o_checked"><p>Book the room</p></li></ul><ul><li>Just a note</li></ul>'
+    )
+    lines = html_to_lines(html)
+    assert lines == [
+        "Notes from the call",
+        "- [ ] Send the quote @bob",
+        "- [x] Book the room",
+        "- Just a note",
+    ]
+    assert owners(run(lines).actions) == [
+        ("Send the quote", "bob", 4),
+        ("Book the room", None, None),
+    ]
