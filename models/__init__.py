@@ -33,3 +33,7 @@ from . import project_flow_template_change_mixin
 from . import project_flow_template_change
 from . import project_flow_proposal
 from . import project_flow_template_improvement
+from . import project_flow_meeting
+from . import project_flow_meeting_item
+from . import project_project_meeting
+from . import res_users_meeting

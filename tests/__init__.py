@@ -11,3 +11,4 @@ from . import test_task_link
 from . import test_schedule
 from . import test_proposal
 from . import test_template_change
+from . import test_meeting
