@@ -29,3 +29,5 @@ from . import project_flow_channel
 from . import project_flow_risk
 from . import project_flow_lesson_tag
 from . import project_flow_lesson
+from . import project_flow_checkin
+from . import project_milestone
