@@ -36,9 +36,18 @@
         "reports/project_flow_resource_load_views.xml",
         "views/project_flow_menus.xml",
         "views/project_flow_planning_menus.xml",
+        "security/project_flow_checkin_rules.xml",
+        "data/project_flow_checkin_cron.xml",
+        "views/project_flow_checkin_views.xml",
+        "views/project_flow_risk_views.xml",
+        "views/project_milestone_views.xml",
+        "views/account_analytic_line_views.xml",
+        "wizards/project_flow_blocker_wizard_views.xml",
+        "views/project_flow_checkin_menus.xml",
     ],
     "demo": [
         "demo/project_flow_demo.xml",
+        "demo/project_flow_checkin_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [
