@@ -192,12 +192,13 @@ class ProjectFlowCheckin(models.Model):
         return checkins
 
     def write(self, vals):
-        if self._flow_locked_by_timesheet(vals):
+        locked = self._flow_locked_by_timesheet(vals)
+        if locked:
             raise UserError(
                 _(
                     "The hours of check-in %(checkin)s are already confirmed as a timesheet: "
                     "change the timesheet line instead (field Hours).",
-                    checkin=self._flow_locked_by_timesheet(vals)[:1].display_name,
+                    checkin=locked[0].display_name,
                 )
             )
         if {"user_id", "project_id", "date"} & vals.keys():

@@ -752,15 +752,26 @@ class ProjectProject(models.Model):
         flow members, followers, task assignees and project manager."""
         projects = self.sudo()
         assignees = projects._flow_task_assignees()
-        partners = projects.message_partner_ids
+        followers = (
+            self.env["mail.followers"]
+            .sudo()
+            .search([("res_model", "=", self._name), ("res_id", "in", self.ids)])
+        )
+        partner_users = followers.partner_id.with_context(active_test=False).user_ids
         users_by_partner = defaultdict(lambda: self.env["res.users"])
-        for user in partners.sudo().with_context(active_test=False).user_ids:
+        for user in partner_users:
             users_by_partner[user.partner_id.id] |= user
+        following = defaultdict(lambda: self.env["res.users"])
+        for follower in followers:
+            following[follower.res_id] |= users_by_partner[follower.partner_id.id]
         result = {}
         for project in projects:
-            users = project.flow_member_ids.user_id | project.user_id | assignees[project.id]
-            for partner in project.message_partner_ids:
-                users |= users_by_partner[partner.id]
+            users = (
+                project.flow_member_ids.user_id
+                | project.user_id
+                | assignees[project.id]
+                | following[project.id]
+            )
             result[project.id] = users.with_env(self.env)
         return result
 
