@@ -162,6 +162,28 @@ class ProjectTask(models.Model):
                 )
             else:
                 cr.execute("UPDATE project_task SET flow_constraint_type = 'asap'")
+        if not column_exists(cr, "project_task", "flow_progress"):
+            # the progress from timesheets of existing tasks, in one
+            # statement (engine.tracking.timesheet_progress in SQL) instead
+            # of a recompute of every task at installation
+            create_column(cr, "project_task", "flow_progress_mode", "varchar")
+            create_column(cr, "project_task", "flow_progress", "float8")
+            cr.execute(
+                SQL(
+                    """
+                    UPDATE project_task
+                       SET flow_progress_mode = 'timesheet',
+                           flow_progress = CASE
+                               WHEN state IN %s THEN 100.0
+                               WHEN COALESCE(allocated_hours, 0) <= 0 THEN 0.0
+                               ELSE LEAST(99.0, ROUND((GREATEST(COALESCE(effective_hours, 0)
+                                          + COALESCE(subtask_effective_hours, 0), 0)
+                                          * 100.0 / allocated_hours)::numeric, 2))
+                           END
+                    """,
+                    tuple(CLOSED_STATES),
+                )
+            )
         return super()._auto_init()
 
     @api.constrains("flow_phase_id", "project_id")
