@@ -248,6 +248,16 @@ class TestCheckin(ProjectFlowCase):
         self.assertEqual(checkin.risk_count, 1)
         self.assertEqual(self.project.flow_open_risk_count, 1)
 
+    def test_risks_follow_project_visibility(self):
+        secret = self.other_project
+        secret.privacy_visibility = "followers"
+        risk = self.env["project.flow.risk"].create(
+            {"name": "Vendor may go bankrupt", "project_id": secret.id}
+        )
+        Risk = self.env["project.flow.risk"]
+        self.assertNotIn(risk, Risk.with_user(self.user_flow).search([]))
+        self.assertIn(risk, Risk.with_user(self.user_manager).search([]))
+
     # ------------------------------------------------------------------
     # Task progress and milestone achievement
     # ------------------------------------------------------------------

@@ -144,3 +144,12 @@ class TestDigest(ProjectFlowCase):
         self.assertEqual(
             len(self.Notification.search([])), count, "same day again: nothing new queued"
         )
+
+    def test_scheduled_actions_run(self):
+        """The shipped crons call existing methods and do their job."""
+        self.env.ref("project_flow.ir_cron_project_flow_daily_digest").ir_actions_server_id.run()
+        self.assertEqual(len(self._digests(self.project).filtered(lambda n: not n.user_id)), 1)
+        self.assertEqual(self.project.flow_digest_date, self.day)
+        self.env.ref(
+            "project_flow.ir_cron_project_flow_milestone_achievement"
+        ).ir_actions_server_id.run()
