@@ -37,3 +37,5 @@ from . import project_flow_meeting
 from . import project_flow_meeting_item
 from . import project_project_meeting
 from . import res_users_meeting
+from . import project_flow_checkin
+from . import project_milestone

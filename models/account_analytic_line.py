@@ -1,5 +1,7 @@
-from odoo import _, api, models
-from odoo.exceptions import ValidationError
+from collections import defaultdict
+
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 
 class AccountAnalyticLine(models.Model):
@@ -35,3 +37,73 @@ class AccountAnalyticLine(models.Model):
                         phase=phase.display_name,
                     )
                 )
+
+    flow_checkin_id = fields.Many2one(
+        "project.flow.checkin",
+        string="Check-in",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="set null",
+        copy=False,
+    )
+    flow_timesheet_state = fields.Selection(
+        [("draft", "Draft"), ("confirmed", "Confirmed")],
+        string="Check-in hours",
+        readonly=True,
+        copy=False,
+        help="Draft: hours proposed by a daily check-in; they count as spent time only once "
+        "the person confirms them. Empty for timesheets entered as usual.",
+    )
+    flow_draft_hours = fields.Float(
+        string="Proposed hours",
+        readonly=True,
+        copy=False,
+        help="Hours of a draft check-in line, moved into Quantity when confirmed.",
+    )
+
+    def write(self, vals):
+        """A draft line keeps its hours aside until it is confirmed: hours
+        written to it by hand (timesheet grid, import, RPC) are proposed
+        hours, so every Odoo total (task, project, employee, cost) keeps
+        ignoring them."""
+        if "unit_amount" in vals and not self.env.context.get("flow_timesheet_confirm"):
+            drafts = self.filtered(lambda line: line.flow_timesheet_state == "draft")
+            if drafts:
+                draft_vals = dict(vals)
+                draft_vals["flow_draft_hours"] = draft_vals.pop("unit_amount") or 0.0
+                super(AccountAnalyticLine, drafts).write(draft_vals)
+                others = self - drafts
+                return super(AccountAnalyticLine, others).write(vals) if others else True
+        return super().write(vals)
+
+    def _flow_confirm(self):
+        """Move the proposed hours into the quantity: from now on they count."""
+        by_hours = defaultdict(lambda: self.browse())
+        for line in self:
+            by_hours[line.flow_draft_hours] |= line
+        for hours, lines in by_hours.items():
+            lines.with_context(flow_timesheet_confirm=True).write(
+                {"unit_amount": hours, "flow_timesheet_state": "confirmed"}
+            )
+
+    def action_flow_confirm_timesheet(self):
+        """Confirm draft check-in hours (server action of timesheet lists).
+
+        People confirm their own lines; timesheet approvers anyone's."""
+        drafts = self.filtered(lambda line: line.flow_timesheet_state == "draft")
+        if not drafts:
+            raise UserError(_("None of the selected timesheet lines has draft check-in hours."))
+        if not self.env.user.has_group("hr_timesheet.group_hr_timesheet_approver"):
+            foreign = drafts.filtered(lambda line: line.user_id != self.env.user)
+            if foreign:
+                raise AccessError(
+                    _(
+                        "Only %(person)s or a timesheet approver may confirm timesheet "
+                        "%(line)s (field Check-in hours).",
+                        person=foreign[0].user_id.name or foreign[0].employee_id.name,
+                        line=foreign[0].name,
+                    )
+                )
+        drafts.check_access("write")
+        drafts.sudo()._flow_confirm()
+        return True

@@ -27,3 +27,12 @@ class ProjectFlowRisk(models.Model):
     user_id = fields.Many2one("res.users", string="Owner", tracking=True)
     description = fields.Text()
     state = fields.Selection(RISK_STATES, required=True, default="open", tracking=True)
+
+    checkin_id = fields.Many2one(
+        "project.flow.checkin",
+        string="From check-in",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="set null",
+        help="The daily check-in whose blocker this risk or issue was raised from.",
+    )

@@ -1,3 +1,4 @@
+from collections import defaultdict
 from datetime import datetime, time, timedelta
 
 import pytz
@@ -5,10 +6,13 @@ from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import format_date
+from odoo.tools import SQL, format_date
 from odoo.tools.sql import column_exists, create_column, set_not_null
 
+from odoo.addons.project.models.project_task import CLOSED_STATES
+
 from ..engine import approval as approval_rules
+from ..engine import tracking
 from .flow_guard import allow_transition, transition_allowed
 from .flow_schedule_guard import in_scheduler, scheduler
 from .flow_scheduler import FlowScheduler
@@ -663,3 +667,320 @@ class ProjectProject(models.Model):
             project=self.display_name,
             error=str(error),
         )
+
+    # ------------------------------------------------------------------
+    # Tracking: check-ins, milestone achievement, the daily digest
+    # ------------------------------------------------------------------
+    flow_checkin_ids = fields.One2many("project.flow.checkin", "project_id", string="Check-ins")
+    flow_risk_ids = fields.One2many("project.flow.risk", "project_id", string="Risks and issues")
+    flow_open_risk_count = fields.Integer(
+        string="Open risks", compute="_compute_flow_open_risk_count"
+    )
+    flow_digest_date = fields.Date(
+        string="Last digest",
+        readonly=True,
+        copy=False,
+        help="The last day whose check-in digest was queued for this project.",
+    )
+    flow_milestone_on_time_count = fields.Integer(
+        string="Milestones on time", compute="_compute_flow_milestone_achievement"
+    )
+    flow_milestone_late_count = fields.Integer(
+        string="Milestones late", compute="_compute_flow_milestone_achievement"
+    )
+    flow_milestone_missed_count = fields.Integer(
+        string="Milestones missed", compute="_compute_flow_milestone_achievement"
+    )
+    flow_milestone_open_count = fields.Integer(
+        string="Milestones open", compute="_compute_flow_milestone_achievement"
+    )
+    flow_milestone_on_time_rate = fields.Float(
+        string="Milestones on time (%)",
+        compute="_compute_flow_milestone_achievement",
+        help="Milestones reached on time among those due (reached, or missed).",
+    )
+
+    def _compute_flow_open_risk_count(self):
+        groups = self.env["project.flow.risk"]._read_group(
+            [("project_id", "in", self.ids), ("state", "=", "open")], ["project_id"], ["__count"]
+        )
+        counts = {project.id: count for project, count in groups}
+        for project in self:
+            project.flow_open_risk_count = counts.get(project.id, 0)
+
+    @api.depends("milestone_ids.flow_achievement")
+    def _compute_flow_milestone_achievement(self):
+        groups = self.env["project.milestone"]._read_group(
+            [("project_id", "in", self.ids)], ["project_id", "flow_achievement"], ["__count"]
+        )
+        counts = defaultdict(dict)
+        for project, achievement, count in groups:
+            counts[project.id][achievement] = count
+        for project in self:
+            summary = tracking.achievement_summary(counts[project.id])
+            project.flow_milestone_on_time_count = summary[tracking.ON_TIME]
+            project.flow_milestone_late_count = summary[tracking.LATE]
+            project.flow_milestone_missed_count = summary[tracking.MISSED]
+            project.flow_milestone_open_count = summary[tracking.OPEN]
+            project.flow_milestone_on_time_rate = summary["on_time_rate"]
+
+    def _flow_task_assignees(self, open_only=False):
+        """``{project id: res.users}`` of the people assigned to tasks, in
+        one query."""
+        result = defaultdict(lambda: self.env["res.users"])
+        if not self.ids:
+            return result
+        self.env["project.task"].flush_model(["project_id", "user_ids", "state", "active"])
+        query = SQL(
+            """
+            SELECT task.project_id, rel.user_id
+              FROM project_task task
+              JOIN project_task_user_rel rel ON rel.task_id = task.id
+             WHERE task.project_id = ANY(%s) AND task.active
+            """,
+            self.ids,
+        )
+        if open_only:
+            query = SQL("%s AND task.state NOT IN %s", query, tuple(CLOSED_STATES))
+        self.env.cr.execute(query)
+        for project_id, user_id in self.env.cr.fetchall():
+            result[project_id] |= self.env["res.users"].browse(user_id)
+        return result
+
+    def _flow_checkin_users(self):
+        """``{project id: res.users}`` who may check in on each project: its
+        flow members, followers, task assignees and project manager."""
+        projects = self.sudo()
+        assignees = projects._flow_task_assignees()
+        followers = (
+            self.env["mail.followers"]
+            .sudo()
+            .search([("res_model", "=", self._name), ("res_id", "in", self.ids)])
+        )
+        partner_users = followers.partner_id.with_context(active_test=False).user_ids
+        users_by_partner = defaultdict(lambda: self.env["res.users"])
+        for user in partner_users:
+            users_by_partner[user.partner_id.id] |= user
+        following = defaultdict(lambda: self.env["res.users"])
+        for follower in followers:
+            following[follower.res_id] |= users_by_partner[follower.partner_id.id]
+        result = {}
+        for project in projects:
+            users = (
+                project.flow_member_ids.user_id
+                | project.user_id
+                | assignees[project.id]
+                | following[project.id]
+            )
+            result[project.id] = users.with_env(self.env)
+        return result
+
+    def _flow_digest_team(self):
+        """``{project id: res.users}`` expected to check in every day: flow
+        members and assignees of open tasks, internal active users only."""
+        projects = self.sudo()
+        assignees = projects._flow_task_assignees(open_only=True)
+        result = {}
+        for project in projects:
+            users = project.flow_member_ids.user_id | assignees[project.id]
+            result[project.id] = users.filtered(lambda u: u.active and not u.share).with_env(
+                self.env
+            )
+        return result
+
+    def _flow_today(self):
+        """Today in the project's working time zone."""
+        self.ensure_one()
+        return datetime.now(pytz.utc).astimezone(self._flow_schedule_tz()).date()
+
+    def action_flow_checkin(self):
+        """Open my check-in of today on this project (a new one, prefilled,
+        when I have none yet)."""
+        self.ensure_one()
+        today = fields.Date.context_today(self)
+        checkin = self.env["project.flow.checkin"].search(
+            [("project_id", "=", self.id), ("user_id", "=", self.env.uid), ("date", "=", today)],
+            limit=1,
+        )
+        action = {
+            "type": "ir.actions.act_window",
+            "name": _("Check in"),
+            "res_model": "project.flow.checkin",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "current",
+        }
+        if checkin:
+            action["res_id"] = checkin.id
+        else:
+            action["context"] = {"default_project_id": self.id, "default_date": today}
+        return action
+
+    def action_flow_view_checkins(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "project_flow.action_project_flow_checkin"
+        )
+        action["domain"] = [("project_id", "=", self.id)]
+        action["context"] = {"default_project_id": self.id, "search_default_filter_today": 1}
+        return action
+
+    def action_flow_view_risks(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "project_flow.action_project_flow_risk"
+        )
+        action["domain"] = [("project_id", "=", self.id)]
+        action["context"] = {"default_project_id": self.id, "search_default_filter_open": 1}
+        return action
+
+    def action_flow_send_digest(self):
+        """Queue today's digest of this project now (flow managers)."""
+        self.ensure_one()
+        self._flow_check_manager()
+        self.check_access("read")
+        if not self._flow_digest_team()[self.id]:
+            raise UserError(
+                _(
+                    "Project %(project)s has no team (flow members or assignees of open tasks): "
+                    "there is nobody to summarise.",
+                    project=self.display_name,
+                )
+            )
+        queued = self.sudo()._flow_send_digest()
+        if queued:
+            message = _("The digest of project %(project)s is queued.", project=self.display_name)
+        else:
+            message = _(
+                "The digest of project %(project)s for today was already queued.",
+                project=self.display_name,
+            )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {"message": message, "type": "info", "sticky": False},
+        }
+
+    def _flow_send_digest(self):
+        """Queue each project's digest of its day's check-ins in the outbox
+        (chatter and the project's channels). The outbox key is the project
+        and the day, so a second run the same day queues nothing.
+
+        :return: the newly queued notifications
+        """
+        Notification = self.env["project.flow.notification"]
+        queued = Notification.browse()
+        if not self:
+            return queued
+        days = {project.id: project._flow_today() for project in self}
+        teams = self._flow_digest_team()
+        checkins = (
+            self.env["project.flow.checkin"]
+            .sudo()
+            .search(
+                [("project_id", "in", self.ids), ("date", "in", list(set(days.values())))],
+                order="date, user_id, id",
+            )
+        )
+        by_project = defaultdict(lambda: self.env["project.flow.checkin"])
+        for checkin in checkins:
+            if checkin.date == days[checkin.project_id.id]:
+                by_project[checkin.project_id.id] |= checkin
+        for project in self:
+            team = teams[project.id]
+            if not team:
+                continue
+            day = days[project.id]
+            entries = by_project[project.id]
+            missing = team - entries.user_id
+            queued |= Notification._flow_notify(
+                project,
+                key=f"digest:{project.id}:{day}",
+                users=self.env["res.users"],
+                render=project._flow_digest_renderer(day, entries, missing),
+                chatter=True,
+            )
+        # the projects without a team are marked too: nothing to send that day
+        by_day = defaultdict(list)
+        for project_id, day in days.items():
+            by_day[day].append(project_id)
+        for day, project_ids in by_day.items():
+            self.browse(project_ids).write({"flow_digest_date": day})
+        return queued
+
+    def _flow_digest_renderer(self, day, checkins, missing):
+        """``render(lang) -> (subject, markdown)`` of one project's digest."""
+        self.ensure_one()
+        entries = [
+            {
+                "name": checkin.user_id.name,
+                "done": checkin.done,
+                "next": checkin.next,
+                "blockers": checkin.blockers,
+                "hours": checkin.hours,
+            }
+            for checkin in checkins
+        ]
+        names = missing.mapped("name")
+
+        def render(lang):
+            env = self.with_context(lang=lang).env
+            labels = {
+                "done": env._("Done"),
+                "next": env._("Next"),
+                "blockers": env._("Blockers"),
+                "missing": env._("Not checked in"),
+                "nobody_missing": env._("Everyone on the team checked in."),
+                "no_checkin": env._("Nobody checked in today."),
+                "hours": env._("{hours} h"),
+            }
+            subject = env._(
+                "Daily digest of %(project)s, %(date)s",
+                project=self.with_env(env).name,
+                date=format_date(env, day, lang_code=lang),
+            )
+            return subject, tracking.digest_markdown(labels, entries, names)
+
+        return render
+
+    @api.model
+    def _cron_flow_daily_digest(self, batch_size=50):
+        """Daily: queue the digest of the running flow projects not digested
+        yet today (in each project's time zone), one batch per call.
+
+        Several workers each lock their own batch (SKIP LOCKED); Odoo calls
+        the cron again at once while ``_notify_progress`` reports projects
+        remaining, and commits between calls."""
+        where = SQL(
+            """
+                  p.active AND p.flow_state = 'running' AND p.flow_template_id IS NOT NULL
+              AND (p.flow_digest_date IS NULL
+                   OR p.flow_digest_date < (%(now)s AT TIME ZONE 'UTC'
+                                             AT TIME ZONE COALESCE(rc.tz, 'UTC'))::date)
+            """,
+            now=fields.Datetime.now(),
+        )
+        joins = SQL(
+            """
+              FROM project_project p
+              LEFT JOIN res_company c ON c.id = COALESCE(p.company_id, %s)
+              LEFT JOIN resource_calendar rc ON rc.id = c.resource_calendar_id
+            """,
+            self.env.company.id,
+        )
+        self.flush_model(["active", "flow_state", "flow_template_id", "flow_digest_date"])
+        self.env.cr.execute(
+            SQL(
+                "SELECT p.id %s WHERE %s ORDER BY p.id LIMIT %s FOR UPDATE OF p SKIP LOCKED",
+                joins,
+                where,
+                batch_size,
+            )
+        )
+        projects = self.sudo().browse([row[0] for row in self.env.cr.fetchall()])
+        projects._flow_send_digest()
+        projects.flush_recordset(["flow_digest_date"])
+        self.env.cr.execute(SQL("SELECT count(*) %s WHERE %s", joins, where))
+        remaining = self.env.cr.fetchone()[0]
+        self.env["ir.cron"]._notify_progress(done=len(projects), remaining=remaining)
+        return projects

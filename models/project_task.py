@@ -9,7 +9,7 @@ from odoo.tools.sql import column_exists, create_column
 
 from odoo.addons.project.models.project_task import CLOSED_STATES
 
-from ..engine import gate
+from ..engine import gate, tracking
 from .flow_guard import transition_allowed
 from .flow_schedule_guard import in_scheduler, links_syncing, scheduler, syncing_links
 
@@ -162,6 +162,28 @@ class ProjectTask(models.Model):
                 )
             else:
                 cr.execute("UPDATE project_task SET flow_constraint_type = 'asap'")
+        if not column_exists(cr, "project_task", "flow_progress"):
+            # the progress from timesheets of existing tasks, in one
+            # statement (engine.tracking.timesheet_progress in SQL) instead
+            # of a recompute of every task at installation
+            create_column(cr, "project_task", "flow_progress_mode", "varchar")
+            create_column(cr, "project_task", "flow_progress", "float8")
+            cr.execute(
+                SQL(
+                    """
+                    UPDATE project_task
+                       SET flow_progress_mode = 'timesheet',
+                           flow_progress = CASE
+                               WHEN state IN %s THEN 100.0
+                               WHEN COALESCE(allocated_hours, 0) <= 0 THEN 0.0
+                               ELSE LEAST(99.0, ROUND((GREATEST(COALESCE(effective_hours, 0)
+                                          + COALESCE(subtask_effective_hours, 0), 0)
+                                          * 100.0 / allocated_hours)::numeric, 2))
+                           END
+                    """,
+                    tuple(CLOSED_STATES),
+                )
+            )
         return super()._auto_init()
 
     @api.constrains("flow_phase_id", "project_id")
@@ -541,3 +563,53 @@ class ProjectTask(models.Model):
                     phase=phase.display_name,
                 )
             raise UserError(msg)
+
+    # ------------------------------------------------------------------
+    # Progress (tracking)
+    # ------------------------------------------------------------------
+    flow_progress_mode = fields.Selection(
+        [("timesheet", "From timesheets"), ("manual", "Set by hand")],
+        string="Progress mode",
+        default="timesheet",
+        required=True,
+        help="From timesheets: confirmed hours spent against allocated hours (100% once the "
+        "task is closed). Set by hand: the person in charge keeps the percentage up to date.",
+    )
+    flow_progress = fields.Float(
+        string="Progress (%)",
+        compute="_compute_flow_progress",
+        store=True,
+        readonly=False,
+        aggregator="avg",
+        help="Share of the task completed, in percent.",
+    )
+
+    @api.depends(
+        "flow_progress_mode",
+        "effective_hours",
+        "subtask_effective_hours",
+        "allocated_hours",
+        "state",
+    )
+    def _compute_flow_progress(self):
+        for task in self:
+            if task.flow_progress_mode == "manual":
+                # kept as the person set it (or as it was when switching)
+                task.flow_progress = task.flow_progress or 0.0
+                continue
+            task.flow_progress = tracking.timesheet_progress(
+                task.effective_hours + task.subtask_effective_hours,
+                task.allocated_hours,
+                closed=task.state in CLOSED_STATES,
+            )
+
+    @api.constrains("flow_progress")
+    def _check_flow_progress(self):
+        for task in self:
+            if not 0.0 <= task.flow_progress <= 100.0:
+                raise ValidationError(
+                    _(
+                        "Task %(task)s: progress must be between 0 and 100%% (field Progress).",
+                        task=task.display_name,
+                    )
+                )

@@ -12,3 +12,5 @@ from . import test_schedule
 from . import test_proposal
 from . import test_template_change
 from . import test_meeting
+from . import test_checkin
+from . import test_digest
