@@ -36,9 +36,17 @@
         "reports/project_flow_resource_load_views.xml",
         "views/project_flow_menus.xml",
         "views/project_flow_planning_menus.xml",
+        "security/project_flow_outbox_rules.xml",
+        "data/project_flow_notification_data.xml",
+        "views/project_flow_channel_views.xml",
+        "views/project_flow_notification_views.xml",
+        "views/res_users_views.xml",
+        "views/res_config_settings_outbox_views.xml",
+        "views/project_flow_outbox_menus.xml",
     ],
     "demo": [
         "demo/project_flow_demo.xml",
+        "demo/project_flow_outbox_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [
