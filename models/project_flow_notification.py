@@ -557,8 +557,9 @@ class ProjectFlowNotification(models.Model):
             """,
             [channel.id, DUE_STATES, fields.Datetime.now(), self.ids],
         )
-        self |= self.browse([row[0] for row in self.env.cr.fetchall()])
         now = fields.Datetime.now()
+        extra = self.browse([row[0] for row in self.env.cr.fetchall()])
+        self |= extra - extra._flow_apply_quiet_hours(now)
         if channel.penalty_until and channel.penalty_until > now:
             self._flow_postpone(channel.penalty_until)
             return

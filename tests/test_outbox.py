@@ -488,6 +488,19 @@ class TestOutbox(TransactionCase):
         self.assertEqual(urgent.state, "sent", "urgent alerts bypass quiet hours")
         self.assertEqual(self.server.count("/cgi-bin/webhook/send"), 0)
 
+    def test_quiet_hours_hold_rows_that_fall_due_inside_them(self):
+        self.company.write(
+            {"flow_quiet_hours": True, "flow_quiet_start": 22.0, "flow_quiet_end": 8.0}
+        )
+        with freeze_time("2026-03-02 02:00:00"):  # 10:00 in Shanghai
+            rows = self.notify("h3", self.user_en, kinds=["odoo", "dingtalk_robot"])
+        self.assertTrue(all(r.next_attempt == datetime(2026, 3, 2, 2, 0) for r in rows))
+        with freeze_time("2026-03-02 14:30:00"):  # 22:30 in Shanghai: the cron ran late
+            self.Outbox._cron_process()
+        self.assertEqual(set(rows.mapped("state")), {"queued"})
+        self.assertEqual(set(rows.mapped("next_attempt")), {datetime(2026, 3, 3, 0, 0)})
+        self.assertEqual(self.server.count("/robot/send"), 0)
+
     # ------------------------------------------------------------------
     # administration
     # ------------------------------------------------------------------

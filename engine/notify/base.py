@@ -1,6 +1,7 @@
 """What every channel shares: the message, the outcome of one delivery, the
 HTTP transport and the channel base class."""
 
+import time
 from dataclasses import dataclass, field
 
 #: Outcome statuses.  ``OK``: delivered.  ``TRANSIENT``: try again later
@@ -122,8 +123,6 @@ class Channel:
     def __init__(self, config, transport=None, clock=None):
         self.config = dict(config or {})
         self.transport = transport or Transport()
-        import time
-
         self.clock = clock or time.time
 
     @property
