@@ -108,8 +108,9 @@ class ProjectFlowNotification(models.Model):
     ]
 
     def _compute_record_name(self):
+        records = self._flow_records()
         for row in self:
-            record = row._flow_record()
+            record = records[row.id]
             row.record_name = record.display_name if record else False
 
     def _compute_record_url(self):
@@ -282,26 +283,16 @@ class ProjectFlowNotification(models.Model):
 
         Each batch is taken with ``SELECT … FOR UPDATE SKIP LOCKED`` so
         several cron workers never deliver the same row, and committed
-        before the next (not under tests), so a crash loses at most the
-        batch in flight, which is then delivered again by the next run.
+        before the next (not under tests): a crash rolls back only the batch
+        in flight, whose rows are taken again by the next run (a DingTalk
+        robot then gets the same ``msgUuid``).
         """
         done = 0
         seen = []
         batches = 0
         while max_batches is None or batches < max_batches:
             now = fields.Datetime.now()
-            self.env.flush_all()
-            self.env.cr.execute(
-                """
-                SELECT id FROM project_flow_notification
-                 WHERE state IN %s AND next_attempt <= %s AND NOT (id = ANY(%s))
-                 ORDER BY next_attempt, id
-                 LIMIT %s
-                   FOR UPDATE SKIP LOCKED
-                """,
-                [DUE_STATES, now, seen, batch_size],
-            )
-            ids = [row[0] for row in self.env.cr.fetchall()]
+            ids = self._flow_take_due(now, batch_size, seen)
             if not ids:
                 break
             seen.extend(ids)
@@ -316,6 +307,24 @@ class ProjectFlowNotification(models.Model):
             if not (modules.module.current_test or self.env.registry.in_test_mode()):
                 self.env.cr.commit()  # pylint: disable=invalid-commit
         return done
+
+    @api.model
+    def _flow_take_due(self, now, limit, exclude=()):
+        """Lock and return the ids of up to ``limit`` due rows that no other
+        transaction holds (``FOR UPDATE SKIP LOCKED``): two cron workers
+        never take the same row."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            """
+            SELECT id FROM project_flow_notification
+             WHERE state IN %s AND next_attempt <= %s AND NOT (id = ANY(%s))
+             ORDER BY next_attempt, id
+             LIMIT %s
+               FOR UPDATE SKIP LOCKED
+            """,
+            [DUE_STATES, now, list(exclude), limit],
+        )
+        return [row[0] for row in self.env.cr.fetchall()]
 
     # ------------------------------------------------------------------
     # Delivery
@@ -460,10 +469,19 @@ class ProjectFlowNotification(models.Model):
     # --- links and messages ----------------------------------------------
     def _flow_record(self):
         self.ensure_one()
-        if not self.res_model or not self.res_id or self.res_model not in self.env:
-            return None
-        record = self.env[self.res_model].browse(self.res_id).exists()
-        return record or None
+        return self._flow_records()[self.id]
+
+    def _flow_records(self):
+        """``{row id: related record or None}``, one existence query per model."""
+        result = dict.fromkeys(self._ids)
+        for model, rows in self.grouped("res_model").items():
+            if not model or model not in self.env:
+                continue
+            existing = self.env[model].browse(rows.mapped("res_id")).exists()
+            by_id = {record.id: record for record in existing}
+            for row in rows:
+                result[row.id] = by_id.get(row.res_id)
+        return result
 
     def _flow_url(self):
         base = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "")
@@ -493,8 +511,9 @@ class ProjectFlowNotification(models.Model):
         * ``activity`` rows also schedule a to-do for the recipient.
         """
         template = self.env.ref("project_flow.mail_template_project_flow_notification", False)
+        records = self._flow_records()
         for row in self:
-            record = row._flow_record()
+            record = records[row.id]
             if record is None:
                 row.write({"state": "cancelled", "error": _("The record no longer exists.")})
                 continue

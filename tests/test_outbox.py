@@ -262,6 +262,53 @@ class TestOutbox(TransactionCase):
         self.assertEqual((row.state, row.attempts), ("failed", notify.MAX_ATTEMPTS))
         self.assertIn("Gave up after 8 attempts", row.error)
 
+    def test_two_workers_never_take_the_same_row(self):
+        """Two real transactions: the rows one worker holds are skipped by
+        the other until it is done with them."""
+        partner = self.env.ref("base.partner_admin")
+        key = f"test:workers:{fields.Datetime.now()}"
+        with self.registry.cursor() as cr_setup:
+            env = self.env(cr=cr_setup)
+            row_ids = (
+                env["project.flow.notification"]
+                .sudo()
+                .create(
+                    [
+                        {
+                            "key": f"{key}:{i}",
+                            "kind": "odoo",
+                            "res_model": "res.partner",
+                            "res_id": partner.id,
+                            "subject": "Worker test",
+                        }
+                        for i in range(3)
+                    ]
+                )
+                .ids
+            )
+            cr_setup.commit()
+        try:
+            with self.registry.cursor() as cr_a, self.registry.cursor() as cr_b:
+                outbox_a = self.env(cr=cr_a)["project.flow.notification"]
+                outbox_b = self.env(cr=cr_b)["project.flow.notification"]
+                now = fields.Datetime.now()
+                # rows other modules' demo data may have queued stay out of it
+                others = outbox_a.sudo().search([("id", "not in", row_ids)]).ids
+                taken_a = outbox_a._flow_take_due(now, 2, others)
+                self.assertEqual(len(taken_a), 2)
+                taken_b = outbox_b._flow_take_due(now, 100, others)
+                self.assertEqual(set(taken_b), set(row_ids) - set(taken_a))
+                cr_a.rollback()  # worker A is done (here: gives its rows back)
+                cr_b.rollback()
+                self.assertEqual(set(outbox_b._flow_take_due(now, 100, others)), set(row_ids))
+                cr_b.rollback()
+        finally:
+            with self.registry.cursor() as cr_clean:
+                cr_clean.execute(
+                    "DELETE FROM project_flow_notification WHERE id = ANY(%s)", [row_ids]
+                )
+                cr_clean.commit()
+
     # ------------------------------------------------------------------
     # throttling and bursts
     # ------------------------------------------------------------------
