@@ -39,3 +39,4 @@ from . import project_project_meeting
 from . import res_users_meeting
 from . import project_flow_checkin
 from . import project_milestone
+from . import res_users

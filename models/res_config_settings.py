@@ -13,3 +13,8 @@ class ResConfigSettings(models.TransientModel):
     flow_closing_policy_id = fields.Many2one(
         related="company_id.flow_closing_policy_id", readonly=False
     )
+
+    # Notification outbox
+    flow_quiet_hours = fields.Boolean(related="company_id.flow_quiet_hours", readonly=False)
+    flow_quiet_start = fields.Float(related="company_id.flow_quiet_start", readonly=False)
+    flow_quiet_end = fields.Float(related="company_id.flow_quiet_end", readonly=False)

@@ -14,3 +14,4 @@ from . import test_template_change
 from . import test_meeting
 from . import test_checkin
 from . import test_digest
+from . import test_outbox

@@ -1,0 +1,54 @@
+"""WeCom (企业微信) group robot.
+
+``POST https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…`` with
+``{"msgtype": "markdown", "markdown": {"content": …}}``; the answer is
+``{"errcode": 0, "errmsg": "ok"}``.  A robot sends at most 20 messages per
+minute (errcode 45009 "api freq out of limit"); 93000 is an invalid or
+removed webhook key.  (WeCom "群机器人配置说明",
+developer.work.weixin.qq.com/document/path/91770.)
+"""
+
+from .base import OK, PERMANENT, TRANSIENT, Channel, Outcome
+
+THROTTLED = {45009, 45033}
+PERMANENT_CODES = {93000, 93004, 93008, 40008, 40058, 44004, 40001, 40014}
+
+
+class WeComRobot(Channel):
+    kind = "wecom_robot"
+    default_base_url = "https://qyapi.weixin.qq.com"
+    rate_limit = (20, 60)
+    penalty = 60
+    # markdown content is limited to 4096 bytes (UTF-8): stay well below
+    max_chars = 1300
+    required = ("token",)
+
+    def payload(self, message):
+        text = (
+            f"**{message.title}**\n\n{message.markdown()}" if message.title else message.markdown()
+        )
+        return {"msgtype": "markdown", "markdown": {"content": text}}
+
+    def classify(self, status, data, text=""):
+        http = self.classify_http(status, data, text)
+        if http:
+            return http
+        try:
+            code = int(data.get("errcode", 0))
+        except (TypeError, ValueError):
+            code = -1
+        msg = str(data.get("errmsg") or "")
+        if code == 0:
+            return Outcome(OK, "0", msg or "ok", data=data)
+        if code in THROTTLED:
+            return Outcome(TRANSIENT, str(code), msg, penalty=self.penalty, data=data)
+        if code in PERMANENT_CODES:
+            return Outcome(PERMANENT, str(code), msg, data=data)
+        return Outcome(TRANSIENT, str(code), msg, data=data)
+
+    def send(self, message):
+        return self.post(
+            "/cgi-bin/webhook/send",
+            params={"key": self.config.get("token") or ""},
+            json=self.payload(message),
+        )

@@ -1,0 +1,39 @@
+from odoo import _, fields, models
+from odoo.exceptions import UserError
+
+
+class ResUsers(models.Model):
+    _inherit = "res.users"
+
+    dingtalk_user_id = fields.Char(
+        string="DingTalk user id",
+        copy=False,
+        groups="project_flow.group_flow_admin,base.group_system",
+        help="The user's id in DingTalk (userid), for work notifications and @mentions. Filled "
+        "by hand or looked up by mobile number through a DingTalk work-notification channel.",
+    )
+
+    @property
+    def SELF_READABLE_FIELDS(self):
+        # A user may read their own DingTalk id (never the channels' secrets).
+        return super().SELF_READABLE_FIELDS + ["dingtalk_user_id"]
+
+    def action_flow_lookup_dingtalk(self):
+        """Look up the DingTalk user id of these users by their mobile number."""
+        channel = self.env["project.flow.channel"].search(
+            [("kind", "=", "dingtalk_work"), ("company_id", "in", self.env.companies.ids)], limit=1
+        )
+        if not channel:
+            raise UserError(_("Configure a DingTalk work notification channel first."))
+        found, missing = channel._flow_map_users(self)
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": _("DingTalk user ids"),
+                "message": _(
+                    "%(found)s users mapped, %(missing)s not found.", found=found, missing=missing
+                ),
+                "type": "info" if not missing else "warning",
+            },
+        }
