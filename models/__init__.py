@@ -35,8 +35,6 @@ from . import project_flow_proposal
 from . import project_flow_template_improvement
 from . import project_flow_meeting
 from . import project_flow_meeting_item
-from . import project_project_meeting
-from . import res_users_meeting
 from . import project_flow_checkin
 from . import project_milestone
 from . import res_users
