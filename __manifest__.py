@@ -36,9 +36,15 @@
         "reports/project_flow_resource_load_views.xml",
         "views/project_flow_menus.xml",
         "views/project_flow_planning_menus.xml",
+        "security/project_flow_alert_rules.xml",
+        "data/project_flow_alert_cron.xml",
+        "views/project_flow_alert_views.xml",
+        "views/res_config_settings_alert_views.xml",
+        "views/project_flow_alerts_menus.xml",
     ],
     "demo": [
         "demo/project_flow_demo.xml",
+        "demo/project_flow_alerts_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -29,3 +29,9 @@ from . import project_flow_channel
 from . import project_flow_risk
 from . import project_flow_lesson_tag
 from . import project_flow_lesson
+from . import project_flow_alert
+from . import project_flow_template_alert
+from . import project_task_alert
+from . import project_project_alert
+from . import res_company_alert
+from . import res_config_settings_alert
