@@ -52,6 +52,8 @@ class DelayDetector:
     # -- driving ---------------------------------------------------------
 
     def run(self):
+        # the candidates are read in SQL: pending ORM writes must be in the database
+        self.env.flush_all()
         sources = [
             ("task", self._task_candidates(), self._task_items),
             ("phase", self._phase_candidates(), self._phase_items),
@@ -572,6 +574,7 @@ class DelayDetector:
         """Resolve the open alerts whose object is done, cancelled, moved
         out of a running project or no longer past its plan (one query per
         kind, then one write per reason)."""
+        self.env.flush_all()
         open_states = ("open", "acknowledged")
         self.cr.execute(
             """
