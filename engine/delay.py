@@ -115,4 +115,3 @@ class Ladder:
     def levels(self, delay):
         """Every level ``delay`` reaches, lowest first (empty when none)."""
         return tuple(range(1, self.level(delay) + 1))
-

@@ -49,9 +49,7 @@ class ResCompany(models.Model):
                         company=company.name,
                     )
                 )
-            if not (
-                1 <= company.flow_delay_level2_factor <= company.flow_delay_level3_factor
-            ):
+            if not (1 <= company.flow_delay_level2_factor <= company.flow_delay_level3_factor):
                 raise ValidationError(
                     _(
                         "Company %(company)s: the escalation factors must satisfy "

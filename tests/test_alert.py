@@ -277,7 +277,9 @@ class TestAlert(ScheduleCase):
         alert = self.alerts()
         action = alert.with_user(self.user_flow).action_acknowledge()
         wizard_form = Form(
-            self.env[action["res_model"]].with_user(self.user_flow).with_context(**action["context"])
+            self.env[action["res_model"]]
+            .with_user(self.user_flow)
+            .with_context(**action["context"])
         )
         wizard_form.comment = "Waiting for the lab; done Thursday."
         wizard_form.save().action_confirm()
