@@ -43,6 +43,9 @@ class DelayDetector:
         self.companies = {}
         self.sponsor_role = self.env.ref("project_flow.role_sponsor", raise_if_not_found=False)
         self.stats = defaultdict(int)
+        # per batch: kind, size, queries to detect and write, queries to
+        # queue the notifications, alerts created (benchmarks read it)
+        self.batches = []
         # commit each batch only inside a cron job (never in tests, nor when
         # called from demo data or a button: the caller owns the transaction)
         self.commit = bool(self.env.context.get("ir_cron_progress_id")) and not (
@@ -61,11 +64,25 @@ class DelayDetector:
         ]
         total = sum(len(ids) for _kind, ids, _reader in sources)
         done = 0
-        for _kind, ids, reader in sources:
+        for kind, ids, reader in sources:
             for start in range(0, len(ids), self.batch_size):
                 batch = ids[start : start + self.batch_size]
+                queries = self.cr.sql_log_count
                 items, checked_refs = reader(batch)
-                self._sync(items, checked_refs)
+                created = self._sync(items, checked_refs)
+                self.env.flush_all()
+                detect_queries = self.cr.sql_log_count - queries
+                created._flow_queue_notifications()
+                self.env.flush_all()
+                self.batches.append(
+                    {
+                        "kind": kind,
+                        "size": len(batch),
+                        "queries": detect_queries,
+                        "notify_queries": self.cr.sql_log_count - queries - detect_queries,
+                        "created": len(created),
+                    }
+                )
                 done += len(batch)
                 self.stats["checked"] += len(batch)
                 self._progress(done, total - done)
@@ -451,7 +468,10 @@ class DelayDetector:
 
     def _sync(self, items, checked_refs):
         """Create the missing alerts of the batch, reopen, update and resolve
-        the existing ones, then queue the notifications of the new ones."""
+        the existing ones.
+
+        :return: the new alerts (their notifications are queued by the caller)
+        """
         existing = self._existing(checked_refs)
         to_create = []
         reached = set()
@@ -486,8 +506,7 @@ class DelayDetector:
         self._update_figures(updates)
         if stale:
             self._resolve(Alert.browse(stale), "replanned")
-        created = self._create(to_create)
-        created._flow_queue_notifications()
+        return self._create(to_create)
 
     def _update_figures(self, updates):
         """Write the day's delays of existing alerts in one statement: these

@@ -20,6 +20,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
 
+from ..models.flow_delay_detector import DelayDetector
 from .common_schedule import MON_4, ScheduleCase
 
 FRI_8 = date(2030, 3, 8)
@@ -188,6 +189,27 @@ class TestAlert(ScheduleCase):
         with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError):
             with self.env.cr.savepoint():
                 alert.copy()
+
+    def test_alert_created_meanwhile_by_another_worker(self):
+        """Between reading the existing alerts and creating the missing ones,
+        another cron worker may create the same alert: the unique constraint
+        stops the second one and the run goes on without it."""
+        self.detect(TUE_12)
+        alert = self.alerts()
+        detector = DelayDetector(self.Alert.sudo(), noon(TUE_12), 1000)
+        vals = {
+            "name": alert.name,
+            "object_ref": alert.object_ref,
+            "kind": "task",
+            "level": "1",
+            "project_id": self.project.id,
+            "task_id": self.task.id,
+        }
+        with mute_logger("odoo.sql_db"):
+            created = detector._create([vals])
+        self.assertFalse(created)
+        self.assertEqual(detector.stats["raced"], 1)
+        self.assertEqual(self.alerts(), alert)
 
     def test_small_batches_give_the_same_result(self):
         other = self.new_task(
