@@ -8,7 +8,8 @@ Set-up (SQL, rolled back): every task is made open (In progress) and every
 project running, and the check runs on the day after the last planned
 finish, so that *every* task is late and is a candidate: the cron reads,
 computes and checks all of them.  The company's threshold is set to
-``--threshold`` working days (default 700), so that only the oldest work
+``--threshold`` working days (default 700; templates and phases inherit
+it), so that only the oldest work
 reaches level 1 and a realistic number of alerts (a few thousand, as a
 backlog would give) is created and notified.
 
@@ -60,6 +61,10 @@ def prepare(env, threshold):
     cr.execute("UPDATE project_flow_phase SET state = 'open' WHERE state IN ('done', 'cancelled')")
     cr.execute("UPDATE project_milestone SET is_reached = false")
     cr.execute("DELETE FROM project_flow_alert")
+    # every threshold inherits the company's (0), so that --threshold applies
+    cr.execute("UPDATE project_flow_phase SET delay_threshold = 0")
+    cr.execute("UPDATE project_flow_template_phase SET delay_threshold = 0")
+    cr.execute("UPDATE project_flow_template SET delay_threshold = 0")
     cr.execute("SELECT max(date_deadline) FROM project_task")
     last = cr.fetchone()[0] or datetime.datetime.now()
     env.invalidate_all()
