@@ -5,7 +5,11 @@ from odoo import fields, models
 class ProjectProject(models.Model):
     _inherit = "project.project"  # pylint: disable=consider-merging-classes-inherited
 
-    flow_alert_count = fields.Integer(string="Open alerts", compute="_compute_flow_alert_count")
+    flow_alert_count = fields.Integer(
+        string="Open alerts",
+        compute="_compute_flow_alert_count",
+        groups="project_flow.group_flow_user",
+    )
 
     def _compute_flow_alert_count(self):
         counts = dict(

@@ -5,9 +5,18 @@ from odoo import api, fields, models
 class ProjectTask(models.Model):
     _inherit = "project.task"  # pylint: disable=consider-merging-classes-inherited
 
-    flow_alert_ids = fields.One2many("project.flow.alert", "task_id", string="Delay alerts")
+    # groups: portal users (project sharing) have no access to alerts
+    flow_alert_ids = fields.One2many(
+        "project.flow.alert",
+        "task_id",
+        string="Delay alerts",
+        groups="project_flow.group_flow_user",
+    )
     flow_alert_count = fields.Integer(
-        string="Open alerts", compute="_compute_flow_alert_count", compute_sudo=False
+        string="Open alerts",
+        compute="_compute_flow_alert_count",
+        compute_sudo=False,
+        groups="project_flow.group_flow_user",
     )
 
     @api.depends("flow_alert_ids.state")
