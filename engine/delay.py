@@ -115,3 +115,25 @@ class Ladder:
     def levels(self, delay):
         """Every level ``delay`` reaches, lowest first (empty when none)."""
         return tuple(range(1, self.level(delay) + 1))
+
+
+def escalation_recipients(
+    level, doers=(), project_manager=None, department_managers=(), sponsors=(), management=()
+):
+    """Who is asked to act at ``level`` (user ids, sorted).
+
+    Level 1: the doers (assignees, the phase's responsible) and the project
+    manager; level 2: the project manager, the doers' department managers
+    and the sponsors; level 3: the sponsors and management.  A level that
+    names nobody falls back to the project manager.
+    """
+    pm = {project_manager} if project_manager else set()
+    if level == 1:
+        users = set(doers) | pm
+    elif level == 2:
+        users = pm | set(department_managers) | set(sponsors)
+    elif level == 3:
+        users = set(sponsors) | set(management)
+    else:
+        raise ValueError(f"Unknown escalation level {level!r}")
+    return sorted(users or pm)

@@ -18,6 +18,7 @@ from ..engine.delay import (
     DEFAULT_THRESHOLD,
     Ladder,
     effective_threshold,
+    escalation_recipients,
     overrun_days,
     working_days_late,
 )
@@ -249,21 +250,22 @@ class DelayDetector:
         return result
 
     def _recipients(self, ctx, level, doers, dept_managers):
-        """Users asked to act at ``level``: 1 the doers and the project
-        manager, 2 the project manager, the doers' department managers and
-        the sponsors, 3 the sponsors and management."""
-        Users = self.env["res.users"]
-        if level == 1:
-            users = doers | ctx["pm"]
-        elif level == 2:
-            manager_ids = set()
-            for user in doers:
-                manager_ids |= dept_managers.get(user.id, set())
-            users = ctx["pm"] | Users.browse(sorted(manager_ids)) | ctx["sponsors"]
-        else:
-            users = ctx["sponsors"] | ctx["management"]
-        # nobody above the project manager is named: the alert stays with them
-        return users.filtered("active") or ctx["pm"]
+        """Users asked to act at ``level`` (the rule: ``escalation_recipients``)."""
+        doers = doers.filtered("active")
+        managers = set()
+        for user in doers:
+            managers |= dept_managers.get(user.id, set())
+        pm = ctx["pm"].filtered("active")
+        return self.env["res.users"].browse(
+            escalation_recipients(
+                level,
+                doers=doers.ids,
+                project_manager=pm.id,
+                department_managers=self.env["res.users"].browse(managers).filtered("active").ids,
+                sponsors=ctx["sponsors"].filtered("active").ids,
+                management=ctx["management"].filtered("active").ids,
+            )
+        )
 
     def _baseline_finishes(self, field, ids, projects):
         """``{object id: baseline finish}`` from the reference baselines."""

@@ -3,7 +3,13 @@ from datetime import date, timedelta
 import pytest
 
 from ..calendar import WorkCalendar
-from ..delay import Ladder, effective_threshold, overrun_days, working_days_late
+from ..delay import (
+    Ladder,
+    effective_threshold,
+    escalation_recipients,
+    overrun_days,
+    working_days_late,
+)
 
 # 2026-01-05 is a Monday; Wednesday 2026-01-14 is a holiday.
 MON = date(2026, 1, 5)
@@ -97,3 +103,24 @@ def test_ladder_multipliers_round_up_and_stay_increasing():
 def test_invalid_ladders(args):
     with pytest.raises(ValueError):
         Ladder(*args)
+
+
+def test_escalation_recipients_by_level():
+    kw = {
+        "doers": [11, 12],
+        "project_manager": 2,
+        "department_managers": [30],
+        "sponsors": [40],
+        "management": [50],
+    }
+    assert escalation_recipients(1, **kw) == [2, 11, 12]
+    assert escalation_recipients(2, **kw) == [2, 30, 40]
+    assert escalation_recipients(3, **kw) == [40, 50]
+
+
+def test_escalation_recipients_fall_back_to_the_project_manager():
+    assert escalation_recipients(3, project_manager=2) == [2]
+    assert escalation_recipients(2, project_manager=2) == [2]
+    assert escalation_recipients(1) == []
+    with pytest.raises(ValueError):
+        escalation_recipients(4)
