@@ -87,6 +87,9 @@ class DelayDetector:
                 done += len(batch)
                 self.stats["checked"] += len(batch)
                 self._progress(done, total - done)
+                # keep the memory of a long run flat: the next batch reads
+                # its own records (everything is flushed)
+                self.env.invalidate_all()
         self._resolve_stale()
         self._progress(done, 0)
         _logger.info("Delay cron: %s", dict(self.stats))
