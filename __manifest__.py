@@ -56,12 +56,17 @@
         "views/project_flow_notification_views.xml",
         "views/res_users_views.xml",
         "views/res_config_settings_outbox_views.xml",
+        "security/project_flow_alert_rules.xml",
+        "data/project_flow_alert_cron.xml",
+        "views/project_flow_alert_views.xml",
+        "views/res_config_settings_alert_views.xml",
         "views/project_flow_menus.xml",
         "views/project_flow_planning_menus.xml",
         "views/project_flow_improve_menus.xml",
         "views/project_flow_minutes_menus.xml",
         "views/project_flow_checkin_menus.xml",
         "views/project_flow_outbox_menus.xml",
+        "views/project_flow_alerts_menus.xml",
     ],
     "demo": [
         "demo/project_flow_demo.xml",
@@ -69,6 +74,7 @@
         "demo/project_flow_minutes_demo.xml",
         "demo/project_flow_checkin_demo.xml",
         "demo/project_flow_outbox_demo.xml",
+        "demo/project_flow_alerts_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

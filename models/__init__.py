@@ -38,3 +38,9 @@ from . import project_flow_meeting_item
 from . import project_flow_checkin
 from . import project_milestone
 from . import res_users
+from . import project_flow_alert
+from . import project_flow_template_alert
+from . import project_task_alert
+from . import project_project_alert
+from . import res_company_alert
+from . import res_config_settings_alert

@@ -48,7 +48,12 @@ class ProjectFlowPhase(models.Model):
         default=gate.HARD,
     )
     duration = fields.Integer(string="Planned duration (working days)", default=5)
-    delay_threshold = fields.Integer(string="Delay threshold (working days)", default=2)
+    delay_threshold = fields.Integer(
+        string="Delay threshold (working days)",
+        default=0,
+        help="Work of this phase this many working days late raises a delay alert. "
+        "0: the template's threshold, else the company's.",
+    )
     role_id = fields.Many2one("project.flow.role", string="Responsible role")
     user_id = fields.Many2one(
         "res.users",

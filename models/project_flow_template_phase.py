@@ -35,8 +35,9 @@ class ProjectFlowTemplatePhase(models.Model):
     )
     delay_threshold = fields.Integer(
         string="Delay threshold (working days)",
-        default=2,
-        help="Work later than this many working days raises a delay alert.",
+        default=0,
+        help="Work of this phase this many working days late raises a delay alert. "
+        "0: the template's threshold, else the company's.",
     )
     deliverable_ids = fields.One2many(
         "project.flow.template.deliverable", "phase_id", string="Deliverables", copy=True

@@ -15,3 +15,4 @@ from . import test_meeting
 from . import test_checkin
 from . import test_digest
 from . import test_outbox
+from . import test_alert
