@@ -32,15 +32,9 @@ from . import project_flow_lesson
 from . import project_flow_template_change_mixin
 from . import project_flow_template_change
 from . import project_flow_proposal
-from . import project_flow_template_improvement
 from . import project_flow_meeting
 from . import project_flow_meeting_item
 from . import project_flow_checkin
 from . import project_milestone
 from . import res_users
 from . import project_flow_alert
-from . import project_flow_template_alert
-from . import project_task_alert
-from . import project_project_alert
-from . import res_company_alert
-from . import res_config_settings_alert

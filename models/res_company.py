@@ -1,6 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..engine.delay import DEFAULT_LEVEL2_FACTOR, DEFAULT_LEVEL3_FACTOR, DEFAULT_THRESHOLD
+
 
 class ResCompany(models.Model):
     _inherit = "res.company"
@@ -37,3 +39,55 @@ class ResCompany(models.Model):
                             company=company.name,
                         )
                     )
+
+    # Delay alerts ----------------------------------------------------------
+
+    flow_delay_threshold = fields.Integer(
+        string="Delay threshold (working days)",
+        default=DEFAULT_THRESHOLD,
+        help="Work this many working days late raises a level 1 alert, unless its flow "
+        "template or phase sets another threshold.",
+    )
+    flow_delay_level2_factor = fields.Float(
+        string="Level 2 at (× threshold)",
+        default=DEFAULT_LEVEL2_FACTOR,
+        digits=(3, 1),
+        help="Level 2 (project manager, department managers, sponsor) starts at this multiple "
+        "of the threshold.",
+    )
+    flow_delay_level3_factor = fields.Float(
+        string="Level 3 at (× threshold)",
+        default=DEFAULT_LEVEL3_FACTOR,
+        digits=(3, 1),
+        help="Level 3 (sponsor and management) starts at this multiple of the threshold.",
+    )
+    flow_alert_management_user_ids = fields.Many2many(
+        "res.users",
+        "res_company_flow_alert_management_rel",
+        "company_id",
+        "user_id",
+        string="Management (level 3 alerts)",
+        help="Who receives the level 3 delay alerts with the sponsors. Empty: the sponsors only.",
+    )
+
+    @api.constrains("flow_delay_threshold", "flow_delay_level2_factor", "flow_delay_level3_factor")
+    def _check_flow_delay_ladder(self):
+        for company in self:
+            if company.flow_delay_threshold < 1:
+                raise ValidationError(
+                    _(
+                        "Company %(company)s: the field Delay threshold must be at least 1 "
+                        "working day.",
+                        company=company.name,
+                    )
+                )
+            if not (1 <= company.flow_delay_level2_factor <= company.flow_delay_level3_factor):
+                raise ValidationError(
+                    _(
+                        "Company %(company)s: the escalation factors must satisfy "
+                        "1 ≤ Level 2 ≤ Level 3 (got %(level2)s and %(level3)s).",
+                        company=company.name,
+                        level2=company.flow_delay_level2_factor,
+                        level3=company.flow_delay_level3_factor,
+                    )
+                )

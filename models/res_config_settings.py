@@ -18,3 +18,16 @@ class ResConfigSettings(models.TransientModel):
     flow_quiet_hours = fields.Boolean(related="company_id.flow_quiet_hours", readonly=False)
     flow_quiet_start = fields.Float(related="company_id.flow_quiet_start", readonly=False)
     flow_quiet_end = fields.Float(related="company_id.flow_quiet_end", readonly=False)
+
+    # Delay alerts ----------------------------------------------------------
+
+    flow_delay_threshold = fields.Integer(related="company_id.flow_delay_threshold", readonly=False)
+    flow_delay_level2_factor = fields.Float(
+        related="company_id.flow_delay_level2_factor", readonly=False
+    )
+    flow_delay_level3_factor = fields.Float(
+        related="company_id.flow_delay_level3_factor", readonly=False
+    )
+    flow_alert_management_user_ids = fields.Many2many(
+        related="company_id.flow_alert_management_user_ids", readonly=False
+    )
