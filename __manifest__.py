@@ -36,9 +36,17 @@
         "reports/project_flow_resource_load_views.xml",
         "views/project_flow_menus.xml",
         "views/project_flow_planning_menus.xml",
+        "security/project_flow_retro_rules.xml",
+        "views/project_flow_retrospective_views.xml",
+        "views/project_flow_lesson_views.xml",
+        "views/project_flow_dossier_views.xml",
+        "views/project_project_retro_views.xml",
+        "reports/project_flow_dossier_report.xml",
+        "views/project_flow_retro_menus.xml",
     ],
     "demo": [
         "demo/project_flow_demo.xml",
+        "demo/project_flow_retro_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

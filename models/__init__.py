@@ -29,3 +29,8 @@ from . import project_flow_channel
 from . import project_flow_risk
 from . import project_flow_lesson_tag
 from . import project_flow_lesson
+from . import project_flow_retrospective
+from . import project_flow_retrospective_followup
+from . import project_flow_dossier
+from . import project_project_retrospective
+from . import project_flow_phase_lesson
