@@ -16,7 +16,9 @@ def _iso(day):
 
 
 def _day(value):
-    """A date from a date, a datetime or None."""
+    """A date from a date, a datetime, or None (also for Odoo's False)."""
+    if not value:
+        return None
     if isinstance(value, datetime.datetime):
         return value.date()
     return value

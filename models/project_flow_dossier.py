@@ -121,4 +121,6 @@ class ProjectFlowDossier(models.Model):
 
     def action_print(self):
         self.ensure_one()
-        return self.env.ref("project_flow.action_report_project_flow_dossier").report_action(self)
+        return self.env.ref("project_flow.action_report_project_flow_dossier").report_action(
+            self, config=False
+        )

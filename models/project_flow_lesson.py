@@ -92,6 +92,26 @@ class ProjectFlowLesson(models.Model):
             retro = by_id.get(vals.get("retrospective_id"))
             if retro:
                 vals.setdefault("project_id", retro.project_id.id)
-                if retro.company_id:
-                    vals.setdefault("company_id", retro.company_id.id)
-        return super().create(vals_list)
+            if not vals.get("company_id"):
+                # a project may have no company: the lesson belongs to the
+                # current one
+                vals["company_id"] = (retro and retro.company_id.id) or self.env.company.id
+        lessons = super().create(vals_list)
+        self._flow_invalidate_shown()
+        return lessons
+
+    def write(self, vals):
+        result = super().write(vals)
+        self._flow_invalidate_shown()
+        return result
+
+    def unlink(self):
+        result = super().unlink()
+        self._flow_invalidate_shown()
+        return result
+
+    def _flow_invalidate_shown(self):
+        """The lessons shown on projects and phases are computed, not
+        stored: forget them when the library changes."""
+        self.env["project.project"].invalidate_model(["flow_lesson_ids", "flow_lesson_count"])
+        self.env["project.flow.phase"].invalidate_model(["lesson_ids", "lesson_count"])

@@ -1,4 +1,4 @@
-from odoo import _, fields, models
+from odoo import _, api, fields, models
 
 
 # Lessons extend the phase in a file of their own, apart from its gates.
@@ -15,6 +15,10 @@ class ProjectFlowPhase(models.Model):
     )
     lesson_count = fields.Integer(compute="_compute_lesson_ids")
 
+    # the dependencies also keep Odoo from caching an empty value for the
+    # phases it creates; changes of the library invalidate the value
+    # (project.flow.lesson._flow_invalidate_shown)
+    @api.depends("template_phase_id", "project_id")
     def _compute_lesson_ids(self):
         Lesson = self.env["project.flow.lesson"]
         template_phases = self.template_phase_id

@@ -106,10 +106,11 @@ class ProjectFlowRetrospective(models.Model):
     # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
-        retros = super().create(vals_list)
-        for retro in retros:
-            retro._flow_check_editor()
-        return retros
+        projects = self.env["project.project"].browse(
+            [vals["project_id"] for vals in vals_list if vals.get("project_id")]
+        )
+        self._flow_check_project_editor(projects)
+        return super().create(vals_list)
 
     def write(self, vals):
         protected = set(vals) - {"step", "message_main_attachment_id"}
@@ -137,22 +138,26 @@ class ProjectFlowRetrospective(models.Model):
     # ------------------------------------------------------------------
     # Helpers
     # ------------------------------------------------------------------
-    def _flow_check_editor(self):
-        """Only the project manager and flow managers edit a retrospective
-        (the record rules say the same for reading and writing; this gives
-        a clear message for the buttons)."""
+    @api.model
+    def _flow_check_project_editor(self, projects):
+        """Only the project manager and flow managers write a project's
+        retrospective (the record rules say the same; this gives a clear
+        message for the buttons)."""
         user = self.env.user
         if self.env.su or user.has_group("project_flow.group_flow_manager"):
             return
-        for retro in self:
-            if retro.project_id.user_id != user:
+        for project in projects.sudo():
+            if project.user_id != user:
                 raise AccessError(
                     _(
                         "Only the project manager of %(project)s or a flow manager may edit "
                         "its retrospective.",
-                        project=retro.project_id.display_name,
+                        project=project.display_name,
                     )
                 )
+
+    def _flow_check_editor(self):
+        self._flow_check_project_editor(self.project_id)
 
     def _flow_figures_html(self, figures):
         """Render stored key figures (a dict from ``engine.retrospective``)."""

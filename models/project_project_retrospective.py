@@ -20,6 +20,8 @@ class ProjectProject(models.Model):
 
     _inherit = "project.project"  # pylint: disable=consider-merging-classes-inherited
 
+    flow_retrospective_ids = fields.One2many("project.flow.retrospective", "project_id")
+    flow_dossier_ids = fields.One2many("project.flow.dossier", "project_id")
     flow_retrospective_id = fields.Many2one(
         "project.flow.retrospective",
         string="Retrospective",
@@ -40,22 +42,22 @@ class ProjectProject(models.Model):
     )
     flow_lesson_count = fields.Integer(compute="_compute_flow_lesson_ids")
 
+    @api.depends("flow_retrospective_ids.state")
     def _compute_flow_retrospective_id(self):
-        retros = self.env["project.flow.retrospective"].search([("project_id", "in", self.ids)])
-        by_project = {retro.project_id.id: retro for retro in retros}
         for project in self:
-            retro = by_project.get(project.id, retros.browse())
+            retro = project.flow_retrospective_ids[:1]
             project.flow_retrospective_id = retro
             project.flow_retrospective_state = retro.state
 
+    @api.depends("flow_dossier_ids")
     def _compute_flow_dossier_id(self):
-        dossiers = self.env["project.flow.dossier"].search([("project_id", "in", self.ids)])
-        by_project = {dossier.project_id.id: dossier for dossier in dossiers}
         for project in self:
-            project.flow_dossier_id = by_project.get(project.id, False)
+            project.flow_dossier_id = project.flow_dossier_ids[:1]
 
     @api.depends("flow_template_id")
     def _compute_flow_lesson_ids(self):
+        # changes of the library invalidate the value
+        # (project.flow.lesson._flow_invalidate_shown)
         templates = self.flow_template_id
         lessons = (
             self.env["project.flow.lesson"].search([("template_id", "in", templates.ids)])

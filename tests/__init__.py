@@ -9,3 +9,6 @@ from . import test_baseline
 from . import test_resource_load
 from . import test_task_link
 from . import test_schedule
+from . import test_retrospective
+from . import test_dossier
+from . import test_lesson

@@ -18,6 +18,8 @@ def test_slip_days_signed_and_missing():
     assert slip_days(date(2026, 3, 2), datetime(2026, 3, 3, 23, 0)) == 1
     assert slip_days(None, date(2026, 3, 2)) is None
     assert slip_days(date(2026, 3, 2), None) is None
+    # Odoo reads an empty date as False
+    assert slip_days(False, date(2026, 3, 2)) is None
 
 
 def test_date_figures_iso_and_slips():
