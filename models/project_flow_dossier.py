@@ -52,7 +52,9 @@ class ProjectFlowDossier(models.Model):
         string="Documents",
         readonly=True,
     )
-    attachment_count = fields.Integer(string="Number of documents", compute="_compute_attachment_count")
+    attachment_count = fields.Integer(
+        string="Number of documents", compute="_compute_attachment_count"
+    )
     lesson_ids = fields.One2many(related="retrospective_id.lesson_ids", string="Lessons")
 
     _sql_constraints = [

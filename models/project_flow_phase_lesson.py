@@ -29,8 +29,10 @@ class ProjectFlowPhase(models.Model):
         )
         for phase in self:
             mine = lessons.filtered(
-                lambda lesson, p=phase: lesson.template_phase_id == p.template_phase_id
-                and lesson.project_id != p.project_id
+                lambda lesson, p=phase: (
+                    lesson.template_phase_id == p.template_phase_id
+                    and lesson.project_id != p.project_id
+                )
             )
             phase.lesson_ids = mine
             phase.lesson_count = len(mine)

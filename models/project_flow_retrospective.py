@@ -5,8 +5,6 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import format_date, format_duration, html2plaintext, is_html_empty
 from odoo.tools.misc import formatLang
 
-from ..engine import retrospective as retro_rules
-
 RETRO_STEPS = [
     ("goals", "Goals and results"),
     ("review", "Went well / to improve"),
@@ -220,8 +218,10 @@ class ProjectFlowRetrospective(models.Model):
             rows.append(
                 row(
                     label,
-                    Markup("%s → %s") % (day(phase.get("planned_start")), day(phase.get("planned_end"))),
-                    Markup("%s → %s") % (day(phase.get("actual_start")), day(phase.get("actual_end"))),
+                    Markup("%s → %s")
+                    % (day(phase.get("planned_start")), day(phase.get("planned_end"))),
+                    Markup("%s → %s")
+                    % (day(phase.get("actual_start")), day(phase.get("actual_end"))),
                     slip(phase.get("end_slip")),
                 )
             )
@@ -244,9 +244,7 @@ class ProjectFlowRetrospective(models.Model):
             ),
         ]
         if gates.get("closing_rejections"):
-            facts.append(
-                _("Closing rejected %(count)s times", count=gates["closing_rejections"])
-            )
+            facts.append(_("Closing rejected %(count)s times", count=gates["closing_rejections"]))
         if "alerts" in figures:
             facts.append(_("Alerts raised: %(count)s", count=figures["alerts"]))
         risks = figures.get("risks")

@@ -32,9 +32,7 @@ class ProjectFlowRetrospectiveFollowup(models.Model):
     user_id = fields.Many2one("res.users", string="Owner")
     date_deadline = fields.Date(string="Deadline")
     note = fields.Text()
-    template_id = fields.Many2one(
-        related="retrospective_id.template_id", string="Flow template"
-    )
+    template_id = fields.Many2one(related="retrospective_id.template_id", string="Flow template")
     task_id = fields.Many2one("project.task", string="Created task", readonly=True, copy=False)
 
     def _flow_check(self):

@@ -66,8 +66,9 @@ class ProjectProject(models.Model):
         )
         for project in self:
             mine = lessons.filtered(
-                lambda lesson, p=project: lesson.template_id == p.flow_template_id
-                and lesson.project_id != p._origin
+                lambda lesson, p=project: (
+                    lesson.template_id == p.flow_template_id and lesson.project_id != p._origin
+                )
             )
             project.flow_lesson_ids = mine
             project.flow_lesson_count = len(mine)
@@ -78,8 +79,10 @@ class ProjectProject(models.Model):
     def _flow_check_retrospective(self):
         """Refuse to close a project made from a flow template whose
         retrospective is not completed."""
-        retros = self.env["project.flow.retrospective"].sudo().search(
-            [("project_id", "in", self.ids), ("state", "=", "done")]
+        retros = (
+            self.env["project.flow.retrospective"]
+            .sudo()
+            .search([("project_id", "in", self.ids), ("state", "=", "done")])
         )
         done = set(retros.project_id.ids)
         for project in self:
@@ -154,9 +157,14 @@ class ProjectProject(models.Model):
             }
             for phase in phases
         )
-        tasks = self.env["project.task"].sudo().with_context(active_test=False).search_read(
-            [("project_id", "=", project.id)],
-            ["state", "date_deadline", "date_end", "date_last_stage_update", "allocated_hours"],
+        tasks = (
+            self.env["project.task"]
+            .sudo()
+            .with_context(active_test=False)
+            .search_read(
+                [("project_id", "=", project.id)],
+                ["state", "date_deadline", "date_end", "date_last_stage_update", "allocated_hours"],
+            )
         )
         task_lines = retro_rules.task_figures(
             {
@@ -169,11 +177,15 @@ class ProjectProject(models.Model):
             for task in tasks
         )
         allocated = sum(task["allocated_hours"] for task in tasks) or project.allocated_hours
-        [(spent, cost)] = self.env["account.analytic.line"].sudo()._read_group(
-            [("project_id", "=", project.id)], [], ["unit_amount:sum", "amount:sum"]
+        [(spent, cost)] = (
+            self.env["account.analytic.line"]
+            .sudo()
+            ._read_group([("project_id", "=", project.id)], [], ["unit_amount:sum", "amount:sum"])
         )
-        approvals = self.env["project.flow.approval"].sudo().search_read(
-            [("project_id", "=", project.id)], ["kind", "state"]
+        approvals = (
+            self.env["project.flow.approval"]
+            .sudo()
+            .search_read([("project_id", "=", project.id)], ["kind", "state"])
         )
         gates = retro_rules.gate_figures(
             [(a["kind"], a["state"]) for a in approvals],
@@ -185,8 +197,10 @@ class ProjectProject(models.Model):
             if "project_id" in Alert._fields:
                 alerts = Alert.search_count([("project_id", "=", project.id)])
         risks = {"risks": 0, "open_risks": 0, "issues": 0, "open_issues": 0}
-        for kind, state, count in self.env["project.flow.risk"].sudo()._read_group(
-            [("project_id", "=", project.id)], ["kind", "state"], ["__count"]
+        for kind, state, count in (
+            self.env["project.flow.risk"]
+            .sudo()
+            ._read_group([("project_id", "=", project.id)], ["kind", "state"], ["__count"])
         ):
             key = "risks" if kind == "risk" else "issues"
             risks[key] += count
@@ -212,8 +226,11 @@ class ProjectProject(models.Model):
         its tasks, phases and deliverables (and the deliverables' documents)."""
         self.ensure_one()
         project = self.sudo().with_context(active_test=False)
-        tasks = self.env["project.task"].sudo().with_context(active_test=False).search(
-            [("project_id", "=", project.id)]
+        tasks = (
+            self.env["project.task"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("project_id", "=", project.id)])
         )
         phases = project.flow_phase_ids
         deliverables = phases.deliverable_ids
@@ -269,7 +286,9 @@ class ProjectProject(models.Model):
 
     @staticmethod
     def _flow_html_table(head, rows):
-        return Markup('<table class="table table-sm"><thead><tr>%s</tr></thead><tbody>%s</tbody></table>') % (
+        return Markup(
+            '<table class="table table-sm"><thead><tr>%s</tr></thead><tbody>%s</tbody></table>'
+        ) % (
             Markup("").join(Markup("<th>%s</th>") % h for h in head),
             Markup("").join(
                 Markup("<tr>%s</tr>")
@@ -300,22 +319,19 @@ class ProjectProject(models.Model):
         states = dict(
             self.env["project.flow.phase"]._fields["state"]._description_selection(self.env)
         )
+
+        def span(start, end):
+            return f"{format_date(self.env, start)} → {format_date(self.env, end)}"
+
         rows = []
         for phase in self.flow_phase_ids.sorted(lambda p: (p.sequence, p.id)):
-            deliverables = ", ".join(
-                phase.deliverable_ids.filtered("is_satisfied").mapped("name")
-            )
+            deliverables = ", ".join(phase.deliverable_ids.filtered("is_satisfied").mapped("name"))
             rows.append(
                 (
                     phase.name,
                     states.get(phase.state, ""),
-                    "%s → %s"
-                    % (format_date(self.env, phase.date_start), format_date(self.env, phase.date_end)),
-                    "%s → %s"
-                    % (
-                        format_date(self.env, phase.date_actual_start),
-                        format_date(self.env, phase.date_actual_end),
-                    ),
+                    span(phase.date_start, phase.date_end),
+                    span(phase.date_actual_start, phase.date_actual_end),
                     _("Overridden") if phase.is_overridden else "",
                     deliverables,
                 )
@@ -392,9 +408,7 @@ class ProjectProject(models.Model):
                 Markup(" — %s") % ", ".join(lesson.tag_ids.mapped("name"))
                 if lesson.tag_ids
                 else "",
-                Markup(" (%s)") % lesson.template_phase_id.name
-                if lesson.template_phase_id
-                else "",
+                Markup(" (%s)") % lesson.template_phase_id.name if lesson.template_phase_id else "",
             )
             for lesson in retro.lesson_ids
         ]
@@ -420,9 +434,7 @@ class ProjectProject(models.Model):
 
     def _flow_dossier_documents_html(self):
         attachments = self.env["ir.attachment"].sudo().browse(self._flow_document_ids())
-        return self._flow_html_list(
-            sorted(attachments.mapped("name")), _("No document.")
-        )
+        return self._flow_html_list(sorted(attachments.mapped("name")), _("No document."))
 
     # ------------------------------------------------------------------
     # Lessons shown to the team

@@ -143,9 +143,9 @@ class TestFlowDossier(ProjectFlowCase):
         with self.assertRaises(AccessError):
             dossier.with_user(self.user_qa).read(["name"])
         self.assertFalse(
-            self.env["project.flow.dossier"].with_user(self.user_qa).search(
-                [("id", "=", dossier.id)]
-            )
+            self.env["project.flow.dossier"]
+            .with_user(self.user_qa)
+            .search([("id", "=", dossier.id)])
         )
         # nobody writes a dossier by hand
         with self.assertRaises(AccessError):

@@ -101,9 +101,7 @@ class TestFlowLesson(ProjectFlowCase):
             "Double the estimate of unit tests",
         )
         self.assertEqual(Lesson.search([("department_id", "=", self.department.id)]), lessons)
-        self.assertEqual(
-            Lesson.search([("project_id", "=", self.first.id)]), lessons
-        )
+        self.assertEqual(Lesson.search([("project_id", "=", self.first.id)]), lessons)
 
     def test_lesson_access(self):
         lessons = self._close_first()
@@ -120,8 +118,10 @@ class TestFlowLesson(ProjectFlowCase):
         with self.assertRaises(AccessError):
             lessons[0].with_user(self.user_flow).write({"name": "Changed"})
         # managers curate the library
-        lesson = self.env["project.flow.lesson"].with_user(self.user_manager).create(
-            {"name": "Curated", "template_id": self.template.id}
+        lesson = (
+            self.env["project.flow.lesson"]
+            .with_user(self.user_manager)
+            .create({"name": "Curated", "template_id": self.template.id})
         )
         lesson.with_user(self.user_manager).tag_ids = self.tag_estimates
         # another company's lessons stay there
@@ -130,7 +130,7 @@ class TestFlowLesson(ProjectFlowCase):
             {"name": "Foreign lesson", "company_id": other_company.id}
         )
         self.assertFalse(
-            self.env["project.flow.lesson"].with_user(self.user_manager).search(
-                [("id", "=", foreign.id)]
-            )
+            self.env["project.flow.lesson"]
+            .with_user(self.user_manager)
+            .search([("id", "=", foreign.id)])
         )

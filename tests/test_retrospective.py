@@ -103,8 +103,10 @@ class TestFlowRetrospective(ProjectFlowCase):
     # ------------------------------------------------------------------
     def test_steps_and_required_content(self):
         action = self.project.with_user(self.user_manager).action_flow_open_retrospective()
-        retro = self.env["project.flow.retrospective"].with_user(self.user_manager).browse(
-            action["res_id"]
+        retro = (
+            self.env["project.flow.retrospective"]
+            .with_user(self.user_manager)
+            .browse(action["res_id"])
         )
         # the same retrospective is opened again, never a second one
         again = self.project.with_user(self.user_manager).action_flow_open_retrospective()
@@ -261,10 +263,10 @@ class TestFlowRetrospective(ProjectFlowCase):
         self.assertEqual(
             figures["phases"][0]["planned_end"], fields.Date.to_string(phases[0].date_end)
         )
+        self.assertEqual(figures["phases"][0]["end_slip"], (today - phases[0].date_end).days)
         self.assertEqual(
-            figures["phases"][0]["end_slip"], (today - phases[0].date_end).days
+            figures["risks"], {"risks": 0, "open_risks": 0, "issues": 0, "open_issues": 0}
         )
-        self.assertEqual(figures["risks"], {"risks": 0, "open_risks": 0, "issues": 0, "open_issues": 0})
         if "project.flow.alert" in self.env:
             self.assertIn("alerts", figures)
         else:
@@ -305,8 +307,10 @@ class TestFlowRetrospective(ProjectFlowCase):
         # a flow user who is the project manager writes it
         other = self.create_flow_project("PM's own project")
         other.sudo().user_id = self.user_flow
-        draft = self.env["project.flow.retrospective"].with_user(self.user_flow).browse(
-            other.with_user(self.user_flow).action_flow_open_retrospective()["res_id"]
+        draft = (
+            self.env["project.flow.retrospective"]
+            .with_user(self.user_flow)
+            .browse(other.with_user(self.user_flow).action_flow_open_retrospective()["res_id"])
         )
         draft.write(
             {
