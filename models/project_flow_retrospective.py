@@ -133,6 +133,19 @@ class ProjectFlowRetrospective(models.Model):
                 )
         return super().write(vals)
 
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_done(self):
+        """A completed retrospective is what allows the project to close:
+        it is reopened, never deleted."""
+        done = self.filtered(lambda r: r.state == "done")
+        if done:
+            raise UserError(
+                _(
+                    "The retrospective of %(project)s is completed and cannot be deleted.",
+                    project=done[0].project_id.display_name,
+                )
+            )
+
     # ------------------------------------------------------------------
     # Helpers
     # ------------------------------------------------------------------

@@ -87,6 +87,8 @@ class TestFlowRetrospective(ProjectFlowCase):
             retro.with_user(self.user_manager).write({"results": "<p>Rewritten</p>"})
         with self.assertRaisesText(UserError, "already completed"):
             retro.with_user(self.user_manager).action_done()
+        with self.assertRaisesText(UserError, "Retro launch", "cannot be deleted"):
+            retro.with_user(self.user_manager).unlink()
         # a flow manager may reopen it while the project runs
         with self.assertRaises(AccessError):
             retro.with_user(self.user_flow).action_reset_draft()
