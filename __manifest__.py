@@ -60,6 +60,12 @@
         "data/project_flow_alert_cron.xml",
         "views/project_flow_alert_views.xml",
         "views/res_config_settings_alert_views.xml",
+        "security/project_flow_retro_rules.xml",
+        "views/project_flow_retrospective_views.xml",
+        "views/project_flow_lesson_views.xml",
+        "views/project_flow_dossier_views.xml",
+        "views/project_project_retro_views.xml",
+        "reports/project_flow_dossier_report.xml",
         "views/project_flow_menus.xml",
         "views/project_flow_planning_menus.xml",
         "views/project_flow_improve_menus.xml",
@@ -67,6 +73,7 @@
         "views/project_flow_checkin_menus.xml",
         "views/project_flow_outbox_menus.xml",
         "views/project_flow_alerts_menus.xml",
+        "views/project_flow_retro_menus.xml",
     ],
     "demo": [
         "demo/project_flow_demo.xml",
@@ -75,6 +82,7 @@
         "demo/project_flow_checkin_demo.xml",
         "demo/project_flow_outbox_demo.xml",
         "demo/project_flow_alerts_demo.xml",
+        "demo/project_flow_retro_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -16,3 +16,6 @@ from . import test_checkin
 from . import test_digest
 from . import test_outbox
 from . import test_alert
+from . import test_retrospective
+from . import test_dossier
+from . import test_lesson

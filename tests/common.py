@@ -404,3 +404,24 @@ class ProjectFlowCase(TransactionCase):
             .sorted("id")
         )
         return [(t.old_value_char, t.new_value_char) for t in trackings]
+
+    def complete_retrospective(self, project, user=None, lessons=(), **values):
+        """Write and complete the closing retrospective of ``project`` through
+        its form, as its project manager would (a flow project cannot be
+        closed without it).
+
+        :param lessons: iterable of dicts of lesson values
+        """
+        user = user or self.user_manager
+        action = project.with_user(user).action_flow_open_retrospective()
+        retro = self.env["project.flow.retrospective"].with_user(user).browse(action["res_id"])
+        retro.write(
+            {
+                "results": values.pop("results", "<p>Delivered what was planned.</p>"),
+                "went_well": values.pop("went_well", "<p>The team worked well together.</p>"),
+                "lesson_ids": [Command.create(dict(lesson)) for lesson in lessons],
+                **values,
+            }
+        )
+        retro.action_done()
+        return retro

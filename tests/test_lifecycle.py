@@ -174,6 +174,7 @@ class TestFlowLifecycle(ProjectFlowCase):
         self._approve_initiation(project)
         for phase in (self.design, self.build, self.release):
             self.pass_gate(phase)
+        self.complete_retrospective(project)
         self.flush_tracking()
 
         project.with_user(self.user_manager).action_flow_request_closing()
