@@ -41,5 +41,3 @@ from . import project_flow_alert
 from . import project_flow_retrospective
 from . import project_flow_retrospective_followup
 from . import project_flow_dossier
-from . import project_project_retrospective
-from . import project_flow_phase_lesson

@@ -76,6 +76,8 @@ class ProjectFlowCreateWizard(models.TransientModel):
                 date=fields.Date.to_string(self.date_start),
             )
         )
+        # Show the team the lessons of earlier projects of this template.
+        self.env["project.project"].browse(project.id)._flow_announce_lessons()
         return {
             "type": "ir.actions.act_window",
             "res_model": "project.project",
