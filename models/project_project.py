@@ -1286,6 +1286,12 @@ class ProjectProject(models.Model):
             },
             {"title": _("Phases"), "html": project._flow_dossier_phases_html()},
             {"title": _("Decisions"), "html": project._flow_dossier_decisions_html()},
+            {
+                "title": _("Meeting minutes"),
+                "html": project.env["project.flow.meeting"]
+                .with_context(active_test=False)
+                ._flow_dossier_html(project)[project.id],
+            },
             {"title": _("Issues"), "html": project._flow_dossier_risks_html("issue")},
             {"title": _("Risks"), "html": project._flow_dossier_risks_html("risk")},
             {"title": _("Retrospective"), "html": project._flow_dossier_retro_html()},

@@ -59,6 +59,14 @@ class TestFlowDossier(ProjectFlowCase):
         return self.project.flow_dossier_id
 
     def test_dossier_content(self):
+        meeting = self.env["project.flow.meeting"].create(
+            {
+                "name": "Roll-out steering meeting",
+                "project_id": self.project.id,
+                "minutes": "<p>Decision: pilot in the Suzhou warehouse first</p>",
+            }
+        )
+        meeting.action_extract()
         project_doc = self._attachment(self.project, "Project charter.pdf")
         task_doc = self._attachment(self.design.task_ids[0], "Site survey.pdf")
         phase_doc = self._attachment(self.design, "Design minutes.pdf")
@@ -88,6 +96,7 @@ class TestFlowDossier(ProjectFlowCase):
                 "Key figures",
                 "Phases",
                 "Decisions",
+                "Meeting minutes",
                 "Issues",
                 "Risks",
                 "Retrospective",
@@ -104,6 +113,8 @@ class TestFlowDossier(ProjectFlowCase):
             "Site survey.pdf",
             "Design",
             "Chen Approver",
+            "Roll-out steering meeting",
+            "pilot in the Suzhou warehouse first",
         ):
             self.assertIn(text, html)
         self.assertEqual(dossier.figures["tasks"]["done"], 5)
