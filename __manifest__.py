@@ -36,11 +36,19 @@
         "reports/project_flow_resource_load_views.xml",
         "views/project_flow_menus.xml",
         "views/project_flow_planning_menus.xml",
+        "views/project_task_gantt_views.xml",
+        "views/project_flow_gantt_menus.xml",
     ],
     "demo": [
         "demo/project_flow_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "project_flow/static/src/views/**/*",
+        ],
+        "web.assets_unit_tests": [
+            "project_flow/static/tests/flow_gantt/**/*",
+        ],
         "web.assets_tests": [
             "project_flow/static/tests/tours/**/*",
         ],

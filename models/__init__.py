@@ -29,3 +29,6 @@ from . import project_flow_channel
 from . import project_flow_risk
 from . import project_flow_lesson_tag
 from . import project_flow_lesson
+from . import ir_ui_view
+from . import ir_actions_act_window_view
+from . import project_task_gantt
