@@ -10,7 +10,7 @@
     "website": "https://github.com/project-flow/project_flow",
     "maintainers": ["project-flow"],
     "development_status": "Beta",
-    "depends": ["project", "hr_timesheet", "mail", "portal", "resource"],
+    "depends": ["project", "hr_timesheet", "mail", "portal", "resource", "calendar"],
     "data": [
         "security/project_flow_security.xml",
         "security/ir.model.access.csv",
@@ -37,6 +37,7 @@
         "views/project_flow_menus.xml",
         "views/project_flow_planning_menus.xml",
         "views/project_task_gantt_views.xml",
+        "reports/project_flow_gantt_report.xml",
         "views/project_flow_gantt_menus.xml",
     ],
     "demo": [

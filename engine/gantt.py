@@ -44,3 +44,35 @@ def is_milestone(duration, start, finish):
     if duration:
         return False
     return not start or not finish or start == finish
+
+
+def group_rows(tasks, groups, key, none_label):
+    """The rows of the Gantt, as the web client lays them out
+    (``layoutRows`` in static/src/views/flow_gantt/gantt_layout.js): group
+    rows in the order of ``groups`` followed by their tasks ordered by start
+    then name, tasks of no known group last under ``none_label``.
+
+    :param tasks: dicts with ``id``, ``name``, ``start`` (a sortable date or None)
+    :param groups: list of ``(key, label)``
+    :param key: task -> group key, or None for no grouping
+    :return: list of ``{"group": label}`` and task dicts
+    """
+    ordered = sorted(
+        tasks,
+        key=lambda t: (t["start"] is None, t["start"] or "", str(t["name"]), t["id"]),
+    )
+    if key is None:
+        return list(ordered)
+    members = {group_key: [] for group_key, _label in groups}
+    none = []
+    for task in ordered:
+        members.get(key(task), none).append(task)
+    rows = []
+    for group_key, label in groups:
+        if members[group_key]:
+            rows.append({"group": label})
+            rows.extend(members[group_key])
+    if none:
+        rows.append({"group": none_label})
+        rows.extend(none)
+    return rows

@@ -32,3 +32,6 @@ from . import project_flow_lesson
 from . import ir_ui_view
 from . import ir_actions_act_window_view
 from . import project_task_gantt
+from . import project_milestone
+from . import project_project_calendar
+from . import project_flow_member_calendar

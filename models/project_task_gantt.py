@@ -6,7 +6,8 @@ from odoo.tools import format_date
 
 from odoo.addons.project.models.project_task import CLOSED_STATES
 
-from ..engine.gantt import is_milestone, task_health
+from ..engine.gantt import group_rows, is_milestone, task_health
+from ..engine.gantt_xlsx import build_gantt_xlsx
 
 # Holidays are sent for this many days around the planned span.
 _CALENDAR_MARGIN = 400
@@ -96,9 +97,9 @@ class ProjectTask(models.Model):
                     "start": _iso(start),
                     "finish": _iso(finish),
                     "milestone": milestone,
-                    "progress": 100 if task.state == "1_done" else round(
-                        min(max(task.progress or 0.0, 0.0), 1.0) * 100
-                    ),
+                    "progress": 100
+                    if task.state == "1_done"
+                    else round(min(max(task.progress or 0.0, 0.0), 1.0) * 100),
                     "state": task.state,
                     "closed": closed,
                     "critical": task.flow_critical,
@@ -134,8 +135,7 @@ class ProjectTask(models.Model):
                 "to": link["successor_id"],
                 "type": link["link_type"],
                 "lag": link["lag"],
-                "critical": link["predecessor_id"] in critical
-                and link["successor_id"] in critical,
+                "critical": link["predecessor_id"] in critical and link["successor_id"] in critical,
             }
             for link in links
         ]
@@ -286,3 +286,132 @@ class ProjectTask(models.Model):
             )
             for key in GANTT_SNAPSHOT_FIELDS
         }
+
+    # ------------------------------------------------------------------
+    # Export (XLSX and PDF, from the same payload as the screen)
+    # ------------------------------------------------------------------
+    @api.model
+    def _flow_gantt_export_rows(self, domain, group_by="phase"):
+        """The payload of ``domain`` and its rows in the order of the screen
+        (``engine.gantt.group_rows``), with dates as ``date`` objects and the
+        names of phases and assignees."""
+        data = self.flow_gantt_data(domain)
+        phases = {phase["id"]: phase for phase in data["phases"]}
+        users = data["users"]
+        tasks = []
+        for task in data["tasks"]:
+            tasks.append(
+                {
+                    **task,
+                    "start": date.fromisoformat(task["start"]) if task["start"] else None,
+                    "finish": date.fromisoformat(task["finish"]) if task["finish"] else None,
+                    "phase": phases.get(task["phase_id"], {}).get("name", ""),
+                    "assignees": ", ".join(users[user_id] for user_id in task["user_ids"]),
+                }
+            )
+        if group_by == "phase":
+            groups = [
+                (phase["id"], phase["name"])
+                for phase in sorted(
+                    data["phases"], key=lambda p: (p["project_id"], p["sequence"], p["id"])
+                )
+            ]
+            rows = group_rows(tasks, groups, lambda t: t["phase_id"], _("No phase"))
+        elif group_by == "user":
+            groups = sorted(users.items(), key=lambda item: item[1])
+            rows = group_rows(
+                tasks,
+                groups,
+                lambda t: t["user_ids"][0] if t["user_ids"] else False,
+                _("Unassigned"),
+            )
+        elif group_by == "project":
+            groups = sorted(data["projects"].items(), key=lambda item: item[1])
+            rows = group_rows(tasks, groups, lambda t: t["project_id"], _("No project"))
+        else:
+            rows = group_rows(tasks, [], None, "")
+        return data, rows
+
+    @api.model
+    def _flow_gantt_title(self, data):
+        names = sorted(data["projects"].values())
+        if len(names) == 1:
+            return _("%(project)s: Gantt", project=names[0])
+        return _("Gantt: %(count)s projects", count=len(names)) if names else _("Gantt")
+
+    @api.model
+    def flow_gantt_export_xlsx(self, domain, scale="week", group_by="phase"):
+        """The Gantt of ``domain`` as an XLSX file (bytes): day columns in the
+        day zoom, week columns otherwise."""
+        data, rows = self._flow_gantt_export_rows(domain, group_by)
+        labels = {
+            "task": _("Task"),
+            "phase": _("Phase"),
+            "assignees": _("Assignees"),
+            "start": _("Start"),
+            "finish": _("Finish"),
+            "float": _("Total float"),
+            "critical": _("Critical"),
+            "progress": _("Progress (%)"),
+            "yes": _("Yes"),
+            "sheet": _("Gantt"),
+            "legend": _(
+                "Red bars: critical path. \u25c6: milestone. Bar colours: blue on track, "
+                "orange at risk, red late or in conflict, green closed."
+            ),
+        }
+        return build_gantt_xlsx(
+            self._flow_gantt_title(data),
+            rows,
+            labels,
+            unit="day" if scale == "day" else "week",
+            today=date.fromisoformat(data["today"]),
+        )
+
+    @api.model
+    def flow_gantt_export_pdf(self, domain, scale="week", group_by="phase"):
+        """The Gantt of ``domain`` as a PDF (QWeb report
+        ``project_flow.report_flow_gantt``): bars placed in percent of the
+        planned span."""
+        data, rows = self._flow_gantt_export_rows(domain, group_by)
+        today = date.fromisoformat(data["today"])
+        days = [d for row in rows for d in (row.get("start"), row.get("finish")) if d]
+        first = min(days, default=today)
+        last = max(days, default=today)
+        span = (last - first).days + 1
+        lines = []
+        for row in rows:
+            if "group" in row:
+                lines.append({"group": row["group"]})
+                continue
+            line = {
+                "name": row["name"],
+                "phase": row["phase"],
+                "assignees": row["assignees"],
+                "start": format_date(self.env, row["start"]) if row["start"] else "",
+                "finish": format_date(self.env, row["finish"]) if row["finish"] else "",
+                "critical": row["critical"],
+                "milestone": row["milestone"],
+                "health": row["health"],
+                "progress": row["progress"],
+            }
+            if row["start"]:
+                offset = (row["start"] - first).days
+                length = ((row["finish"] or row["start"]) - row["start"]).days + 1
+                line["left"] = round(100.0 * offset / span, 2)
+                line["width"] = max(0.4, round(100.0 * length / span, 2))
+            lines.append(line)
+        values = {
+            "title": self._flow_gantt_title(data),
+            "first": format_date(self.env, first),
+            "last": format_date(self.env, last),
+            "today": round(100.0 * (today - first).days / span, 2)
+            if first <= today <= last
+            else None,
+            "lines": lines,
+        }
+        report = self.env["ir.actions.report"].sudo()
+        pdf, _type = report._render_qweb_pdf(
+            "project_flow.action_report_flow_gantt", res_ids=[], data={"gantt": values}
+        )
+        return pdf

@@ -9,3 +9,7 @@ from . import test_baseline
 from . import test_resource_load
 from . import test_task_link
 from . import test_schedule
+from . import test_gantt
+from . import test_gantt_js
+from . import test_gantt_tour
+from . import test_gantt_calendar

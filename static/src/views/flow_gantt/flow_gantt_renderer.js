@@ -450,6 +450,16 @@ export class FlowGanttRenderer extends Component {
     // ------------------------------------------------------------------
     // Editing: drag to move / resize / link
     // ------------------------------------------------------------------
+    /** Edit handles show on the bar under the pointer (a class rather than
+     * state: no re-render of the chart on hover). */
+    onBarEnter(ev) {
+        ev.currentTarget.classList.add("o_flow_gantt_hover");
+    }
+
+    onBarLeave(ev) {
+        ev.currentTarget.classList.remove("o_flow_gantt_hover");
+    }
+
     onBarPointerDown(ev, task, mode) {
         if (ev.button !== undefined && ev.button !== 0) {
             return;
