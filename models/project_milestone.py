@@ -1,7 +1,7 @@
 from odoo import _, api, fields, models
 
 # Fields of a milestone the calendar event follows.
-CALENDAR_SYNC_FIELDS = frozenset({"name", "deadline", "project_id", "is_reached", "active"})
+CALENDAR_SYNC_FIELDS = frozenset({"name", "deadline", "project_id", "is_reached"})
 
 
 class ProjectMilestone(models.Model):
@@ -79,7 +79,7 @@ class ProjectMilestone(models.Model):
             .with_context(no_mail_to_attendees=True, mail_create_nolog=True, mail_notrack=True)
         )
         milestones = self.sudo().exists()
-        gone = milestones.filtered(lambda m: not (m.deadline and m.active and m.project_id))
+        gone = milestones.filtered(lambda m: not (m.deadline and m.project_id))
         if gone.flow_calendar_event_id:
             events = gone.flow_calendar_event_id
             gone.flow_calendar_event_id = False

@@ -116,7 +116,7 @@ export class FlowGanttRenderer extends Component {
     }
 
     get readonly() {
-        return this.env.isSmall || !this.data.can_write;
+        return this.env.isSmall || !this.props.archInfo.canEdit || !this.data.can_write;
     }
 
     // ------------------------------------------------------------------
