@@ -44,7 +44,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from generate_data import common_arguments, open_registry  # noqa: E402
+from generate_data import common_arguments  # noqa: E402
 
 TARGET_SECONDS = 1.0
 PROJECT_NAME = "Gantt render benchmark"
@@ -53,6 +53,8 @@ VIEWS = {
     # view mode -> (label, CSS selector of a bar)
     "flow_gantt": ("project_flow Gantt", ".o_flow_gantt_bar"),
     "timeline": ("OCA project_timeline", ".vis-item"),
+    # reference: Odoo's own list view of the same tasks (80 rows)
+    "list": ("Odoo list (reference)", ".o_data_row"),
 }
 
 
@@ -63,6 +65,9 @@ def parse_arguments():
     parser.add_argument("--links", type=int, default=3000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--oca-rounds", type=int, default=1, help="rounds of OCA's timeline (slow)"
+    )
     parser.add_argument("--port", type=int, default=0, help="HTTP port (default: a free one)")
     parser.add_argument("--oca-addons", default=os.environ.get("PF_OCA_ADDONS"))
     parser.add_argument("--chromium", default=os.environ.get("PF_CHROMIUM"))
@@ -90,8 +95,10 @@ def prepare(args):
     """The project, the benchmark user and one window action per view;
     committed.  Returns (project id, task count, link count, password,
     {view mode: action id})."""
-    registry = open_registry(args)
+    import odoo
     from odoo import SUPERUSER_ID, Command, api
+
+    registry = odoo.modules.registry.Registry(args.database)
 
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
@@ -163,10 +170,24 @@ def prepare(args):
         return project.id, tasks, links, password, actions
 
 
+def load_config(args):
+    """Odoo's configuration, with OCA's addons added to the addons path."""
+    if args.odoo_home:
+        sys.path.insert(0, args.odoo_home)
+    import odoo
+
+    odoo.tools.config.parse_config(["-c", args.config, "-d", args.database])
+    if args.oca_addons:
+        path = odoo.tools.config["addons_path"] + "," + os.path.abspath(args.oca_addons)
+        odoo.tools.config.parse_config(
+            ["-c", args.config, "-d", args.database, "--addons-path", path]
+        )
+
+
 def install_oca(args):
     """Install web_timeline and project_timeline from ``--oca-addons``."""
     odoo_bin = os.path.join(args.odoo_home, "odoo-bin")
-    addons_path = odoo_addons_path(args) + "," + os.path.abspath(args.oca_addons)
+    addons_path = odoo_addons_path(args)
     subprocess.run(
         [
             sys.executable,
@@ -283,9 +304,15 @@ MEASURE = """
     }
     await frame();
     await frame();
+    // time spent waiting for the server (requests started during the render)
+    const rpc = performance
+        .getEntriesByType("resource")
+        .filter((entry) => entry.startTime >= start && /call_kw|action\/load/.test(entry.name))
+        .map((entry) => [entry.name.split("/").slice(-2).join("/"), entry.responseEnd - entry.startTime]);
     return {
         ms: performance.now() - start,
         bars: document.querySelectorAll(%(selector)s).length,
+        rpc,
     };
 })()
 """
@@ -304,6 +331,9 @@ def measure(browser, base, action_id, selector, rounds):
         result = browser.evaluate(MEASURE % {"action": action_id, "selector": json.dumps(selector)})
         times.append(result["ms"] / 1000.0)
         bars = result["bars"]
+        if os.environ.get("PF_BENCH_VERBOSE"):
+            rpc = ", ".join(f"{name} {ms / 1000:.3f} s" for name, ms in result["rpc"])
+            print(f"    round: {result['ms'] / 1000:.3f} s; server requests: {rpc}")
     return times, bars
 
 
@@ -313,6 +343,7 @@ def main():
     if not chromium:
         print("No Chromium found (set --chromium or PF_CHROMIUM): benchmark skipped.")
         return 2
+    load_config(args)
     if args.oca_addons:
         install_oca(args)
     project_id, n_tasks, n_links, password, actions = prepare(args)
@@ -371,15 +402,18 @@ def main():
             value=session.cookies["session_id"],
             url=base,
         )
-        print(f"Project {project_id}: {n_tasks} tasks, {n_links} links; {args.rounds} rounds each")
+        print(f"Project {project_id}: {n_tasks} tasks, {n_links} links")
         results = {}
         for mode, action_id in actions.items():
             label, selector = VIEWS[mode]
-            times, bars = measure(browser, base, action_id, selector, args.rounds)
+            rounds = args.oca_rounds if mode == "timeline" else args.rounds
+            if not rounds:
+                continue
+            times, bars = measure(browser, base, action_id, selector, rounds)
             results[mode] = times
             print(
                 f"  {label:<22} first render: best {min(times):.3f} s, "
-                f"median {statistics.median(times):.3f} s ({bars} bars in the DOM)"
+                f"median {statistics.median(times):.3f} s of {rounds} ({bars} bars in the DOM)"
             )
             if mode == "flow_gantt" and args.screenshot:
                 shot = browser.send("Page.captureScreenshot", format="png")
@@ -388,9 +422,9 @@ def main():
                 with open(args.screenshot, "wb") as file:
                     file.write(base64.b64decode(shot["data"]))
                 print(f"  screenshot: {args.screenshot}")
-        if "timeline" not in results:
+        if "timeline" not in results and "timeline" not in actions:
             print("  (OCA project_timeline not installed: pass --oca-addons to compare)")
-        else:
+        elif "timeline" in results:
             ratio = statistics.median(results["timeline"]) / statistics.median(
                 results["flow_gantt"]
             )
