@@ -38,6 +38,7 @@
         "views/project_flow_planning_menus.xml",
         "views/project_task_gantt_views.xml",
         "reports/project_flow_gantt_report.xml",
+        "data/project_flow_calendar_data.xml",
         "views/project_flow_gantt_menus.xml",
     ],
     "demo": [

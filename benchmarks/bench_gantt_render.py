@@ -65,9 +65,7 @@ def parse_arguments():
     parser.add_argument("--links", type=int, default=3000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument(
-        "--oca-rounds", type=int, default=1, help="rounds of OCA's timeline (slow)"
-    )
+    parser.add_argument("--oca-rounds", type=int, default=1, help="rounds of OCA's timeline (slow)")
     parser.add_argument("--port", type=int, default=0, help="HTTP port (default: a free one)")
     parser.add_argument("--oca-addons", default=os.environ.get("PF_OCA_ADDONS"))
     parser.add_argument("--chromium", default=os.environ.get("PF_CHROMIUM"))
@@ -292,7 +290,7 @@ class Chromium:
             shutil.rmtree(self.profile, ignore_errors=True)
 
 
-MEASURE = """
+MEASURE = r"""
 (async () => {
     const env = odoo.__WOWL_DEBUG__.root.env;
     const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
@@ -308,7 +306,10 @@ MEASURE = """
     const rpc = performance
         .getEntriesByType("resource")
         .filter((entry) => entry.startTime >= start && /call_kw|action\/load/.test(entry.name))
-        .map((entry) => [entry.name.split("/").slice(-2).join("/"), entry.responseEnd - entry.startTime]);
+        .map((entry) => [
+            entry.name.split("/").slice(-2).join("/"),
+            entry.responseEnd - entry.startTime,
+        ]);
     return {
         ms: performance.now() - start,
         bars: document.querySelectorAll(%(selector)s).length,

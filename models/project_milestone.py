@@ -38,19 +38,23 @@ class ProjectMilestone(models.Model):
         events.exists().with_context(no_mail_to_attendees=True).unlink()
         return result
 
-    def _flow_event_values(self, partners):
+    @api.model
+    def _flow_sync_calendar_all(self):
+        """Give every dated milestone its event (run at install and update:
+        milestones that existed before keep no date unsynced); safe to run
+        again, it only writes what differs."""
+        self.sudo().search([("deadline", "!=", False)])._flow_sync_calendar()
+
+    def _flow_event_values(self, partners, is_gate):
         self.ensure_one()
-        gate = (
-            _("Gate")
-            if self.env["project.flow.phase"]
-            .sudo()
-            .search_count([("milestone_id", "=", self.id)], limit=1)
-            else _("Milestone")
-        )
+        if is_gate:
+            kind = _("Gate reached") if self.is_reached else _("Gate")
+        else:
+            kind = _("Milestone reached") if self.is_reached else _("Milestone")
         return {
             "name": _(
                 "%(kind)s: %(milestone)s (%(project)s)",
-                kind=gate,
+                kind=kind,
                 milestone=self.name,
                 project=self.project_id.display_name,
             ),
@@ -64,7 +68,6 @@ class ProjectMilestone(models.Model):
             "res_model_id": self.env["ir.model"]._get_id("project.milestone"),
             "res_id": self.id,
             "show_as": "free",
-            "description": _("Reached") if self.is_reached else False,
         }
 
     def _flow_sync_calendar(self):
@@ -88,20 +91,30 @@ class ProjectMilestone(models.Model):
         if not todo:
             return
         partners = todo.project_id._flow_calendar_partners()
+        gate_ids = set(
+            self.env["project.flow.phase"]
+            .sudo()
+            .search([("milestone_id", "in", todo.ids)])
+            .milestone_id.ids
+        )
         to_create = todo.filtered(lambda m: not m.flow_calendar_event_id)
         for milestone in todo - to_create:
-            values = milestone._flow_event_values(partners[milestone.project_id.id])
+            values = milestone._flow_event_values(
+                partners[milestone.project_id.id], milestone.id in gate_ids
+            )
             event = Event.browse(milestone.flow_calendar_event_id.id)
             if (
                 event.start_date != values["start_date"]
                 or event.name != values["name"]
                 or set(event.partner_ids.ids) != set(partners[milestone.project_id.id].ids)
-                or (event.description or False) != (values["description"] or False)
             ):
                 event.write(values)
         if to_create:
             events = Event.create(
-                [m._flow_event_values(partners[m.project_id.id]) for m in to_create]
+                [
+                    m._flow_event_values(partners[m.project_id.id], m.id in gate_ids)
+                    for m in to_create
+                ]
             )
             for milestone, event in zip(to_create, events, strict=True):
                 milestone.flow_calendar_event_id = event

@@ -160,6 +160,17 @@ class TestGanttData(ScheduleCase):
         with self.assertRaises(AccessError):
             self.data(user=self.user_outsider)
 
+    def test_writable_matches_access_rules(self):
+        """The write flags come from one search with the write rules: the
+        same answer as Odoo's own per-record check."""
+        secret = self.new_project("Gantt read only")
+        secret.privacy_visibility = "followers"
+        hidden = self.new_task(secret, "Not mine", 1)
+        tasks = (self.project.task_ids | hidden).with_user(self.user_qa)
+        self.assertEqual(tasks._flow_gantt_writable(), set(tasks._filtered_access("write").ids))
+        self.assertNotIn(hidden.id, tasks._flow_gantt_writable())
+        self.assertEqual(tasks.sudo()._flow_gantt_writable(), set(tasks.ids))
+
     def test_export_xlsx(self):
         domain = [("project_id", "=", self.project.id)]
         content = self.env["project.task"].flow_gantt_export_xlsx(domain, scale="day")

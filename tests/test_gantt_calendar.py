@@ -84,3 +84,14 @@ class TestMilestoneCalendar(ProjectFlowCase):
         self.assertIn(self.user_outsider.partner_id, gate.flow_calendar_event_id.partner_ids)
         self.project.flow_member_ids.filtered(lambda m: m.user_id == self.user_outsider).unlink()
         self.assertNotIn(self.user_outsider.partner_id, gate.flow_calendar_event_id.partner_ids)
+
+    def test_reached_gate_and_existing_milestones(self):
+        gate = self.gates[0]
+        gate.is_reached = True
+        self.assertIn("Gate reached", gate.flow_calendar_event_id.name)
+        # milestones dated before the sync existed get theirs at update
+        event = gate.flow_calendar_event_id
+        gate.flow_calendar_event_id = False
+        self.env["project.milestone"]._flow_sync_calendar_all()
+        self.assertTrue(gate.flow_calendar_event_id)
+        self.assertNotEqual(gate.flow_calendar_event_id, event)
