@@ -1,10 +1,38 @@
-import { Component, onMounted, onWillStart, onWillUnmount, onWillUpdateProps, useRef, useState } from "@odoo/owl";
+import {
+    Component,
+    onMounted,
+    onWillStart,
+    onWillUnmount,
+    onWillUpdateProps,
+    useRef,
+    useState,
+} from "@odoo/owl";
 import { _t } from "@web/core/l10n/translation";
 import { download } from "@web/core/network/download";
 import { useService } from "@web/core/utils/hooks";
 import { deepEqual } from "@web/core/utils/objects";
 import { user } from "@web/core/user";
-import { ARROW_GAP, BAR_HEIGHT, DAY_MS, ROW_HEIGHT, SCALES, ZOOMS, applyDrag, arrowRoute, barGeometry, computeRange, daysFromDx, dayToX, fromDay, headerCells, layoutRows, linkTypeFor, nonWorkingRuns, toDay, visibleRows, zoomIn, zoomOut } from "./gantt_layout";
+import {
+    DAY_MS,
+    ROW_HEIGHT,
+    SCALES,
+    ZOOMS,
+    applyDrag,
+    arrowRoute,
+    barGeometry,
+    computeRange,
+    daysFromDx,
+    dayToX,
+    fromDay,
+    headerCells,
+    layoutRows,
+    linkTypeFor,
+    nonWorkingRuns,
+    toDay,
+    visibleRows,
+    zoomIn,
+    zoomOut,
+} from "./gantt_layout";
 
 const { DateTime } = luxon;
 
@@ -122,9 +150,14 @@ export class FlowGanttRenderer extends Component {
     // ------------------------------------------------------------------
     // Layout (all pixel maths in gantt_layout.js)
     // ------------------------------------------------------------------
+    /** The grouping asked in the search panel, when the Gantt knows it. */
+    get searchGroupBy() {
+        const known = (this.props.groupBy || []).map((g) => GROUP_BY_FIELDS[g.split(":")[0]]);
+        return known.find(Boolean) || null;
+    }
+
     get effectiveGroupBy() {
-        const fromSearch = (this.props.groupBy || []).map((g) => GROUP_BY_FIELDS[g.split(":")[0]]);
-        return fromSearch.find(Boolean) || this.state.groupBy;
+        return this.searchGroupBy || this.state.groupBy;
     }
 
     get range() {
@@ -570,6 +603,7 @@ export class FlowGanttRenderer extends Component {
 
     async moveTask(task, start, finish) {
         let snapshot;
+        this.state.busy = true;
         try {
             snapshot = await this.orm.call(this.props.resModel, "flow_gantt_move", [
                 task.id,
@@ -579,6 +613,8 @@ export class FlowGanttRenderer extends Component {
         } catch (error) {
             await this.load(this.props.domain);
             throw error;
+        } finally {
+            this.state.busy = false;
         }
         this.state.lastAction = { kind: "move", taskId: task.id, snapshot, label: task.name };
         await this.reloadAndReport(task.id);
@@ -586,11 +622,14 @@ export class FlowGanttRenderer extends Component {
 
     async createLink(from, to, type) {
         let linkId;
+        this.state.busy = true;
         try {
             linkId = await this.orm.call(this.props.resModel, "flow_gantt_link", [from.id, to.id, type]);
         } catch (error) {
             await this.load(this.props.domain);
             throw error;
+        } finally {
+            this.state.busy = false;
         }
         this.state.lastAction = { kind: "link", linkId, label: `${from.name} → ${to.name}` };
         await this.reloadAndReport(null);
@@ -634,5 +673,3 @@ export class FlowGanttRenderer extends Component {
         });
     }
 }
-
-export { ARROW_GAP, BAR_HEIGHT, ROW_HEIGHT, SCALES };
