@@ -160,6 +160,14 @@ class TestGanttData(ScheduleCase):
         with self.assertRaises(AccessError):
             self.data(user=self.user_outsider)
 
+    def test_limit(self):
+        data = self.env["project.task"].flow_gantt_data(
+            [("project_id", "=", self.project.id)], limit=3
+        )
+        self.assertTrue(data["truncated"])
+        self.assertEqual(len(data["tasks"]), 3)
+        self.assertFalse(self.data()["truncated"])
+
     def test_writable_matches_access_rules(self):
         """The write flags come from one search with the write rules: the
         same answer as Odoo's own per-record check."""
@@ -212,6 +220,14 @@ class TestGanttView(ScheduleCase):
         action = self.env.ref("project.act_project_project_2_project_task_all")
         self.assertIn("flow_gantt", action.view_mode.split(","))
         self.assertIn("flow_gantt", self.env["ir.ui.view"]._get_view_info())
+
+    def test_uninstall_takes_the_gantt_out_of_the_switcher(self):
+        from ..hooks import _remove_gantt_view_mode
+
+        action = self.env.ref("project.act_project_project_2_project_task_all")
+        _remove_gantt_view_mode(self.env)
+        self.assertNotIn("flow_gantt", action.view_mode)
+        self.assertIn("kanban", action.view_mode)
 
     def test_arch_validation(self):
         with self.assertRaisesText(ValidationError, "bogus"):
