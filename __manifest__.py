@@ -10,7 +10,7 @@
     "website": "https://github.com/project-flow/project_flow",
     "maintainers": ["project-flow"],
     "development_status": "Beta",
-    "depends": ["project", "hr_timesheet", "mail", "portal", "resource"],
+    "depends": ["project", "hr_timesheet", "mail", "portal", "resource", "calendar"],
     "data": [
         "security/project_flow_security.xml",
         "security/ir.model.access.csv",
@@ -66,6 +66,9 @@
         "views/project_flow_dossier_views.xml",
         "views/project_project_retro_views.xml",
         "reports/project_flow_dossier_report.xml",
+        "views/project_task_gantt_views.xml",
+        "reports/project_flow_gantt_report.xml",
+        "data/project_flow_calendar_data.xml",
         "views/project_flow_menus.xml",
         "views/project_flow_planning_menus.xml",
         "views/project_flow_improve_menus.xml",
@@ -74,6 +77,7 @@
         "views/project_flow_outbox_menus.xml",
         "views/project_flow_alerts_menus.xml",
         "views/project_flow_retro_menus.xml",
+        "views/project_flow_gantt_menus.xml",
     ],
     "demo": [
         "demo/project_flow_demo.xml",
@@ -87,6 +91,12 @@
     "assets": {
         "web.assets_tests": [
             "project_flow/static/tests/tours/**/*",
+        ],
+        "web.assets_backend": [
+            "project_flow/static/src/views/**/*",
+        ],
+        "web.assets_unit_tests": [
+            "project_flow/static/tests/flow_gantt/**/*",
         ],
     },
     "uninstall_hook": "uninstall_hook",

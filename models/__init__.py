@@ -41,3 +41,5 @@ from . import project_flow_alert
 from . import project_flow_retrospective
 from . import project_flow_retrospective_followup
 from . import project_flow_dossier
+from . import ir_ui_view
+from . import ir_actions_act_window_view

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ProjectFlowMember(models.Model):
@@ -21,3 +21,23 @@ class ProjectFlowMember(models.Model):
             "A person holds a role only once per project.",
         ),
     ]
+
+    # Calendar events of milestones -----------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        members = super().create(vals_list)
+        members.project_id._flow_sync_milestone_events()
+        return members
+
+    def write(self, vals):
+        projects = self.project_id
+        result = super().write(vals)
+        (projects | self.project_id)._flow_sync_milestone_events()
+        return result
+
+    def unlink(self):
+        projects = self.project_id
+        result = super().unlink()
+        projects.exists()._flow_sync_milestone_events()
+        return result

@@ -19,3 +19,7 @@ from . import test_alert
 from . import test_retrospective
 from . import test_dossier
 from . import test_lesson
+from . import test_gantt
+from . import test_gantt_js
+from . import test_gantt_tour
+from . import test_gantt_calendar
