@@ -114,7 +114,7 @@ class TestFlowDossier(ProjectFlowCase):
             "Design",
             "Chen Approver",
             "Roll-out steering meeting",
-            "pilot in the Suzhou warehouse first",
+            "Pilot in the Suzhou warehouse first",
         ):
             self.assertIn(text, html)
         self.assertEqual(dossier.figures["tasks"]["done"], 5)

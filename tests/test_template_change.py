@@ -11,9 +11,10 @@ class TestTemplateChange(ProposalCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # lessons come from retrospectives or flow managers (record rules)
         cls.lesson = (
             cls.env["project.flow.lesson"]
-            .with_user(cls.user_flow)
+            .with_user(cls.user_manager)
             .create(
                 {
                     "name": "The build phase always overran by two days",
