@@ -44,6 +44,7 @@ class DelayDetector:
         self.companies = {}
         self.sponsor_role = self.env.ref("project_flow.role_sponsor", raise_if_not_found=False)
         self.stats = defaultdict(int)
+        self.watched_project_ids = []
         # per batch: kind, size, queries to detect and write, queries to
         # queue the notifications, alerts created (benchmarks read it)
         self.batches = []
@@ -58,6 +59,7 @@ class DelayDetector:
     def run(self):
         # the candidates are read in SQL: pending ORM writes must be in the database
         self.env.flush_all()
+        self.watched_project_ids = self._watched_project_ids()
         sources = [
             ("task", self._task_candidates(), self._task_items),
             ("phase", self._phase_candidates(), self._phase_items),
@@ -102,6 +104,24 @@ class DelayDetector:
 
     # -- candidates: one query each, on indexed columns ---------------------
 
+    def _watched_project_ids(self):
+        """The running flow projects: those with a flow template, or of a
+        company that asks every project for the flow lifecycle. Other
+        projects behave as in plain Odoo: no delay alerts."""
+        self.cr.execute(
+            """
+            SELECT p.id
+              FROM project_project p
+              JOIN res_company c ON c.id = COALESCE(p.company_id, %s)
+             WHERE p.active
+               AND p.flow_state IN %s
+               AND (p.flow_template_id IS NOT NULL OR c.flow_require_initiation)
+            """,
+            # a project without a company follows the company running the check
+            [self.env.company.id, WATCHED_PROJECT_STATES],
+        )
+        return [row[0] for row in self.cr.fetchall()]
+
     def _task_candidates(self):
         self.cr.execute(
             """
@@ -111,11 +131,10 @@ class DelayDetector:
              WHERE t.active
                AND t.state NOT IN %s
                AND t.date_deadline < %s
-               AND p.active
-               AND p.flow_state IN %s
+               AND p.id = ANY(%s)
           ORDER BY t.id
             """,
-            [tuple(CLOSED_STATES), self.now, WATCHED_PROJECT_STATES],
+            [tuple(CLOSED_STATES), self.now, self.watched_project_ids],
         )
         return [row[0] for row in self.cr.fetchall()]
 
@@ -126,13 +145,12 @@ class DelayDetector:
             SELECT ph.id
               FROM project_flow_phase ph
               JOIN project_project p ON p.id = ph.project_id
-             WHERE p.active
-               AND p.flow_state IN %s
+             WHERE p.id = ANY(%s)
                AND ((ph.state IN ('draft', 'open', 'approval') AND ph.date_end < %s)
                     OR (ph.state IN ('open', 'approval') AND ph.date_actual_start IS NOT NULL))
           ORDER BY ph.id
             """,
-            [WATCHED_PROJECT_STATES, self.now.date() + timedelta(days=1)],
+            [self.watched_project_ids, self.now.date() + timedelta(days=1)],
         )
         return [row[0] for row in self.cr.fetchall()]
 
@@ -144,11 +162,10 @@ class DelayDetector:
               JOIN project_project p ON p.id = m.project_id
              WHERE NOT m.is_reached
                AND m.deadline < %s
-               AND p.active
-               AND p.flow_state IN %s
+               AND p.id = ANY(%s)
           ORDER BY m.id
             """,
-            [self.now.date() + timedelta(days=1), WATCHED_PROJECT_STATES],
+            [self.now.date() + timedelta(days=1), self.watched_project_ids],
         )
         return [row[0] for row in self.cr.fetchall()]
 
@@ -605,25 +622,25 @@ class DelayDetector:
             SELECT a.id,
                    CASE WHEN t.state IN %(closed)s AND t.state != '1_canceled' THEN 'done'
                         WHEN t.state = '1_canceled' OR NOT t.active OR NOT p.active
-                             OR p.flow_state NOT IN %(watched)s THEN 'cancelled'
+                             OR NOT p.id = ANY(%(watched)s) THEN 'cancelled'
                         ELSE 'replanned' END
               FROM project_flow_alert a
               JOIN project_task t ON t.id = a.task_id
               JOIN project_project p ON p.id = t.project_id
              WHERE a.state IN %(open)s AND a.level != '0'
                AND NOT (t.active AND t.state NOT IN %(closed)s AND t.date_deadline < %(now)s
-                        AND p.active AND p.flow_state IN %(watched)s)
+                        AND p.id = ANY(%(watched)s))
             UNION ALL
             SELECT a.id,
                    CASE WHEN ph.state = 'done' THEN 'done'
                         WHEN ph.state = 'cancelled' OR NOT p.active
-                             OR p.flow_state NOT IN %(watched)s THEN 'cancelled'
+                             OR NOT p.id = ANY(%(watched)s) THEN 'cancelled'
                         ELSE 'replanned' END
               FROM project_flow_alert a
               JOIN project_flow_phase ph ON ph.id = a.phase_id
               JOIN project_project p ON p.id = ph.project_id
              WHERE a.state IN %(open)s AND a.level != '0'
-               AND NOT (p.active AND p.flow_state IN %(watched)s
+               AND NOT (p.id = ANY(%(watched)s)
                         AND ((a.kind = 'phase' AND ph.state IN ('draft', 'open', 'approval')
                               AND ph.date_end < %(tomorrow)s)
                           OR (a.kind = 'phase_sla' AND ph.state IN ('open', 'approval')
@@ -631,18 +648,18 @@ class DelayDetector:
             UNION ALL
             SELECT a.id,
                    CASE WHEN m.is_reached THEN 'done'
-                        WHEN NOT p.active OR p.flow_state NOT IN %(watched)s THEN 'cancelled'
+                        WHEN NOT p.active OR NOT p.id = ANY(%(watched)s) THEN 'cancelled'
                         ELSE 'replanned' END
               FROM project_flow_alert a
               JOIN project_milestone m ON m.id = a.milestone_id
               JOIN project_project p ON p.id = m.project_id
              WHERE a.state IN %(open)s AND a.level != '0'
                AND NOT (NOT m.is_reached AND m.deadline < %(tomorrow)s
-                        AND p.active AND p.flow_state IN %(watched)s)
+                        AND p.id = ANY(%(watched)s))
             """,
             {
                 "closed": tuple(CLOSED_STATES),
-                "watched": WATCHED_PROJECT_STATES,
+                "watched": self.watched_project_ids,
                 "open": open_states,
                 "now": self.now,
                 "tomorrow": self.now.date() + timedelta(days=1),

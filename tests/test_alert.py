@@ -79,9 +79,26 @@ class TestAlert(ScheduleCase):
             planned_date_begin=begin,
             date_deadline=deadline,
         )
+        # "Late project" has no template: the company asks every project for
+        # the flow lifecycle, which makes it a flow project (and watched)
+        cls.company.flow_require_initiation = True
 
     def detect(self, day):
         return self.Alert._cron_detect_delays(now=noon(day))
+
+    def test_plain_projects_are_not_watched(self):
+        """Without a template, and without the company's lifecycle setting,
+        a project behaves as in plain Odoo: no delay alerts."""
+        self.company.flow_require_initiation = False
+        self.detect(TUE_12)
+        self.assertFalse(self.alerts())
+        self.company.flow_require_initiation = True
+        self.detect(TUE_12)
+        self.assertTrue(self.alerts())
+        # back to plain: its open alerts are resolved as no longer watched
+        self.company.flow_require_initiation = False
+        self.detect(TUE_12)
+        self.assertEqual(set(self.alerts().mapped("resolution")), {"cancelled"})
 
     def alerts(self, record=None):
         record = record or self.task
@@ -510,6 +527,9 @@ class TestAlertAccess(ScheduleCase):
             planned_date_begin=begin,
             date_deadline=deadline,
         )
+        # these projects have no template: their companies ask every project
+        # for the flow lifecycle, so they are flow projects (and watched)
+        (cls.company | cls.company_b).flow_require_initiation = True
         cls.Alert._cron_detect_delays(now=noon(TUE_12))
         cls.alert = cls.Alert.search([("task_id", "=", cls.task.id)])
         cls.alert_b = cls.Alert.search([("task_id", "=", cls.task_b.id)])
