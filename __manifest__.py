@@ -67,6 +67,8 @@
         "views/project_flow_checkin_menus.xml",
         "views/project_flow_outbox_menus.xml",
         "views/project_flow_alerts_menus.xml",
+        "views/project_flow_workspace_views.xml",
+        "views/project_flow_workspace_menus.xml",
     ],
     "demo": [
         "demo/project_flow_demo.xml",
@@ -77,6 +79,9 @@
         "demo/project_flow_alerts_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "project_flow/static/src/workspace/**/*",
+        ],
         "web.assets_tests": [
             "project_flow/static/tests/tours/**/*",
         ],

@@ -38,3 +38,4 @@ from . import project_flow_checkin
 from . import project_milestone
 from . import res_users
 from . import project_flow_alert
+from . import project_flow_workspace

@@ -16,3 +16,4 @@ from . import test_checkin
 from . import test_digest
 from . import test_outbox
 from . import test_alert
+from . import test_workspace
