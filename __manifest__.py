@@ -68,6 +68,7 @@
         "views/project_flow_outbox_menus.xml",
         "views/project_flow_alerts_menus.xml",
         "views/project_flow_workspace_views.xml",
+        "views/res_config_settings_workspace_views.xml",
         "views/project_flow_workspace_menus.xml",
     ],
     "demo": [

@@ -12,6 +12,7 @@ from ..engine import workspace
 
 TASK_LIMIT = 80
 ACTIVITY_LIMIT = 15
+ALERT_LIMIT = 10
 TASK_FIELDS = [
     "name",
     "project_id",
@@ -51,6 +52,7 @@ class ProjectFlowWorkspace(models.AbstractModel):
         day_start, day_end = self._flow_day_bounds(today)
         overdue, today_tasks = self._flow_my_tasks(day_start, day_end)
         projects = self._flow_my_projects()
+        alerts, alert_count = self._flow_my_alerts()
         return {
             "user": {"id": user.id, "name": user.name},
             "today": fields.Date.to_string(today),
@@ -58,7 +60,8 @@ class ProjectFlowWorkspace(models.AbstractModel):
             "today_tasks": today_tasks,
             "projects": self._flow_project_cards(projects, today),
             "approvals": self._flow_my_approvals(),
-            "alerts": self._flow_my_alerts(),
+            "alerts": alerts,
+            "alert_count": alert_count,
             "activity": self._flow_activity(projects),
         }
 
@@ -198,9 +201,12 @@ class ProjectFlowWorkspace(models.AbstractModel):
 
     @api.model
     def _flow_my_alerts(self):
-        alerts = self.env["project.flow.alert"].search(
-            [("recipient_user_ids", "in", self.env.uid), ("state", "!=", "resolved")]
-        )
+        """My unresolved alerts, open ones and highest levels first (at most
+        ``ALERT_LIMIT``), and how many there are in all."""
+        domain = [("recipient_user_ids", "in", self.env.uid), ("state", "!=", "resolved")]
+        Alert = self.env["project.flow.alert"]
+        alerts = Alert.search(domain, limit=ALERT_LIMIT)
+        count = Alert.search_count(domain)
         levels = dict(alerts._fields["level"]._description_selection(self.env))
         kinds = dict(alerts._fields["kind"]._description_selection(self.env))
         states = dict(alerts._fields["state"]._description_selection(self.env))
@@ -220,7 +226,7 @@ class ProjectFlowWorkspace(models.AbstractModel):
                 "task_id": alert.task_id.id,
             }
             for alert in alerts
-        ]
+        ], count
 
     @api.model
     def _flow_activity(self, projects):

@@ -190,6 +190,7 @@ class TestWorkspace(ProjectFlowCase):
         self.assertIn("Design", data["approvals"][0]["subject"])
         self.assertEqual([a["id"] for a in data["alerts"]], self.alert_mine.ids)
         self.assertEqual(data["alerts"][0]["state"], "open")
+        self.assertEqual(data["alert_count"], 1)
 
         qa = self._data(self.user_qa)
         self.assertEqual([a["id"] for a in qa["approvals"]], self.approval_other.ids)
@@ -283,7 +284,8 @@ class TestWorkspace(ProjectFlowCase):
         self._add_projects(7)
         many, data = self._count_queries()
         self.assertEqual(len(data["projects"]), 12)
-        self.assertEqual(len(data["alerts"]), 11)
+        self.assertEqual(len(data["alerts"]), 10)  # the first ten
+        self.assertEqual(data["alert_count"], 11)
         self.assertEqual(many, few, "get_data must not run one query per record")
 
 
@@ -346,3 +348,25 @@ class TestWorkspaceTour(HttpCase):
         self.assertEqual(checkin.done, "Prepared the kick-off")
         self.assertEqual(self.kickoff.approval_ids.state, "approved")
         self.assertEqual(self.kickoff.state, "done")
+
+
+@tagged("post_install", "-at_install")
+class TestWorkspaceHome(ProjectFlowCase):
+    """The company setting "Open My work after login" sets the home action
+    of flow users who have none, and takes back only what it set."""
+
+    def test_home_action_setting(self):
+        action = self.env.ref("project_flow.action_project_flow_workspace")
+        own_choice = self.env.ref("project.open_view_project_all")
+        self.user_qa.action_id = own_choice.id
+        settings = self.env["res.config.settings"].create({"flow_workspace_home": True})
+        settings.execute()
+        self.assertTrue(self.company.flow_workspace_home)
+        self.assertEqual(self.user_flow.action_id.id, action.id)
+        self.assertEqual(self.user_manager.action_id.id, action.id)
+        self.assertEqual(self.user_qa.action_id.id, own_choice.id, "a user's own choice is kept")
+        self.assertFalse(self.user_outsider.action_id, "not a flow user")
+
+        self.env["res.config.settings"].create({"flow_workspace_home": False}).execute()
+        self.assertFalse(self.user_flow.action_id)
+        self.assertEqual(self.user_qa.action_id.id, own_choice.id)
