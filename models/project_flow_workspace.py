@@ -264,12 +264,22 @@ class ProjectFlowWorkspace(models.AbstractModel):
                     "new": self._flow_tracking_text(value["newValue"]["value"]),
                 }
             )
+        # record names, one read per model (messages do not always store it)
+        res_ids = defaultdict(set)
+        for message in messages:
+            res_ids[message.model].add(message.res_id)
+        names = {
+            model: {record.id: record.display_name for record in self.env[model].browse(ids)}
+            for model, ids in res_ids.items()
+        }
         return [
             {
                 "id": message.id,
                 "model": message.model,
                 "res_id": message.res_id,
-                "record_name": message.record_name or "",
+                "record_name": names[message.model].get(message.res_id)
+                or message.record_name
+                or "",
                 "author": message.author_id.name or "",
                 "date": fields.Datetime.to_string(message.date),
                 "body": html2plaintext(message.body or "").strip()[:280],

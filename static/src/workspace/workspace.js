@@ -60,6 +60,13 @@ export class FlowWorkspace extends Component {
         return value ? formatDateTime(deserializeDateTime(value), { showSeconds: false }) : "";
     }
 
+    /** The phase's name without the project's, which the line shows already. */
+    phaseLabel(task) {
+        const prefix = `${task.project_id[1]} / `;
+        const label = task.flow_phase_id[1];
+        return label.startsWith(prefix) ? label.slice(prefix.length) : label;
+    }
+
     scheduleTitle(project) {
         const parts = [];
         if (project.alert_level >= 0) {
