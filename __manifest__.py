@@ -69,6 +69,8 @@
         "views/project_task_gantt_views.xml",
         "reports/project_flow_gantt_report.xml",
         "data/project_flow_calendar_data.xml",
+        "views/project_flow_workspace_views.xml",
+        "views/res_config_settings_workspace_views.xml",
         "views/project_flow_menus.xml",
         "views/project_flow_planning_menus.xml",
         "views/project_flow_improve_menus.xml",
@@ -78,6 +80,7 @@
         "views/project_flow_alerts_menus.xml",
         "views/project_flow_retro_menus.xml",
         "views/project_flow_gantt_menus.xml",
+        "views/project_flow_workspace_menus.xml",
     ],
     "demo": [
         "demo/project_flow_demo.xml",
@@ -94,6 +97,7 @@
         ],
         "web.assets_backend": [
             "project_flow/static/src/views/**/*",
+            "project_flow/static/src/workspace/**/*",
         ],
         "web.assets_unit_tests": [
             "project_flow/static/tests/flow_gantt/**/*",

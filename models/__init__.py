@@ -43,3 +43,4 @@ from . import project_flow_retrospective_followup
 from . import project_flow_dossier
 from . import ir_ui_view
 from . import ir_actions_act_window_view
+from . import project_flow_workspace

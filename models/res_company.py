@@ -91,3 +91,45 @@ class ResCompany(models.Model):
                         level3=company.flow_delay_level3_factor,
                     )
                 )
+
+    # My work workspace -----------------------------------------------------
+
+    flow_workspace_home = fields.Boolean(
+        string="Open My work after login",
+        help="Flow users of this company who have not chosen a home action land on My work "
+        "after login. Turning it off gives them Odoo's default landing page back; users who "
+        "chose another home action keep it either way.",
+    )
+
+    def write(self, vals):
+        result = super().write(vals)
+        if "flow_workspace_home" in vals:
+            self._flow_apply_workspace_home()
+        return result
+
+    def _flow_apply_workspace_home(self):
+        """Set (or clear) My work as home action of the companies' flow
+        users, leaving alone the users who picked another home action."""
+        action = self.env.ref(
+            "project_flow.action_project_flow_workspace", raise_if_not_found=False
+        )
+        if not action:
+            return
+        Users = self.env["res.users"].sudo().with_context(active_test=True)
+        group = self.env.ref("project_flow.group_flow_user")
+        for enabled, companies in (
+            (True, self.filtered("flow_workspace_home")),
+            (False, self.filtered(lambda c: not c.flow_workspace_home)),
+        ):
+            if not companies:
+                continue
+            users = Users.search(
+                [
+                    ("share", "=", False),
+                    ("company_id", "in", companies.ids),
+                    ("groups_id", "in", group.ids),
+                    ("action_id", "=", False if enabled else action.id),
+                ]
+            )
+            # sudo: an administrator sets other users' home action
+            users.write({"action_id": action.id if enabled else False})

@@ -31,3 +31,7 @@ class ResConfigSettings(models.TransientModel):
     flow_alert_management_user_ids = fields.Many2many(
         related="company_id.flow_alert_management_user_ids", readonly=False
     )
+
+    # My work workspace -----------------------------------------------------
+
+    flow_workspace_home = fields.Boolean(related="company_id.flow_workspace_home", readonly=False)
