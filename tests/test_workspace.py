@@ -160,6 +160,16 @@ class TestWorkspace(ProjectFlowCase):
         data = self._data()
         self.assertIn(self.task_today.id, [t["id"] for t in data["today_tasks"]])
 
+    def test_plain_projects_are_not_listed(self):
+        """A project without a template (and without the company's lifecycle
+        setting) is a plain Odoo project: not in My work."""
+        plain = self.env["project.project"].create(
+            {"name": "Plain project", "user_id": self.user_flow.id}
+        )
+        self.assertEqual(plain.flow_state, "running")
+        data = self._data()
+        self.assertNotIn(plain.id, [card["id"] for card in data["projects"]])
+
     def test_projects_with_phase_checkin_and_schedule(self):
         data = self._data()
         cards = {card["id"]: card for card in data["projects"]}
@@ -236,7 +246,9 @@ class TestWorkspace(ProjectFlowCase):
     def _add_projects(self, count):
         """Running projects managed by Lin Flowuser, each with a late task,
         a task due today, an alert, a comment and tracked stage changes (so
-        the recent activity holds both kinds of messages)."""
+        the recent activity holds both kinds of messages). They have no
+        template: the company asks every project for the flow lifecycle."""
+        self.env.company.flow_require_initiation = True
         projects = allow_transition(self.env["project.project"]).create(
             [
                 {
