@@ -81,6 +81,7 @@
         "views/project_flow_retro_menus.xml",
         "views/project_flow_gantt_menus.xml",
         "views/project_flow_workspace_menus.xml",
+        "views/project_flow_menu_sections.xml",
     ],
     "demo": [
         "demo/project_flow_demo.xml",
