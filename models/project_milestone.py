@@ -96,15 +96,20 @@ class ProjectMilestone(models.Model):
 
     def _flow_event_values(self, partners, is_gate):
         self.ensure_one()
+        label = self.name
         if is_gate:
             kind = _("Gate reached") if self.is_reached else _("Gate")
+            # gate milestones are named "Gate: <phase>": say "Gate" once
+            prefix = _("Gate") + ":"
+            if label.startswith(prefix):
+                label = label[len(prefix) :].strip()
         else:
             kind = _("Milestone reached") if self.is_reached else _("Milestone")
         return {
             "name": _(
                 "%(kind)s: %(milestone)s (%(project)s)",
                 kind=kind,
-                milestone=self.name,
+                milestone=label,
                 project=self.project_id.display_name,
             ),
             "allday": True,

@@ -88,7 +88,11 @@ class TestMilestoneCalendar(ProjectFlowCase):
     def test_reached_gate_and_existing_milestones(self):
         gate = self.gates[0]
         gate.is_reached = True
-        self.assertIn("Gate reached", gate.flow_calendar_event_id.name)
+        # "Gate" is said once although the milestone is named "Gate: <phase>"
+        self.assertEqual(
+            gate.flow_calendar_event_id.name,
+            f"Gate reached: {gate.name.removeprefix('Gate: ')} ({self.project.name})",
+        )
         # milestones dated before the sync existed get theirs at update
         event = gate.flow_calendar_event_id
         gate.flow_calendar_event_id = False
