@@ -94,6 +94,8 @@ DEFAULTS = {
     "predecessor_risk": 0.0,
 }
 
+_SPEC = tuple((name, DEFAULTS[name], *BOUNDS[name]) for name in FEATURES)
+
 #: Smoothing strength of :func:`slip_rate` (pseudo-tasks at the prior rate).
 SLIP_PRIOR_STRENGTH = 5.0
 #: Float below this many days is reported as "low float".
@@ -202,10 +204,12 @@ def make_features(
 def normalize(features):
     """Fill missing features with :data:`DEFAULTS`, derive ``gap``, clip all."""
     out = {}
-    for name in FEATURES:
-        value = features.get(name)
-        out[name] = _clip(name, DEFAULTS[name] if value is None else value)
-    if features.get("gap") is None:
+    get = features.get
+    for name, default, low, high in _SPEC:
+        value = get(name)
+        value = default if value is None else float(value)
+        out[name] = low if value < low else high if value > high else value
+    if get("gap") is None:
         out["gap"] = _clip("gap", out["time_used"] - out["progress"])
     return out
 
@@ -604,6 +608,20 @@ def train(samples, holdout=0.25, seed=0, l2=1.0, iterations=25):
 # ---------------------------------------------------------------------------
 
 _TIME_FEATURES = ("time_used", "progress", "gap")
+# feature, reason code, params from the value, does the reason apply
+_SIMPLE_REASONS = (
+    ("assignee_overdue", "assignee_overdue", lambda v: {"count": int(v)}, lambda v: v >= 1),
+    ("kind_slip_rate", "kind_slip_rate", lambda v: {"rate": _pct(v)}, lambda v: True),
+    ("assignee_slip_rate", "assignee_slip_rate", lambda v: {"rate": _pct(v)}, lambda v: True),
+    ("blocked_days", "blocked", lambda v: {"days": _days(v)}, lambda v: v > 0),
+    ("predecessor_risk", "predecessor_risk", lambda v: {"risk": _pct(v)}, lambda v: v > 0),
+    (
+        "estimate_accuracy",
+        "estimate_overrun",
+        lambda v: {"percent": _pct(v - 1.0)},
+        lambda v: v > 1.0,
+    ),
+)
 
 
 def _model_reasons(f, contrib):
@@ -624,20 +642,7 @@ def _model_reasons(f, contrib):
             merged["no_float"] = (c, {})
         elif fl < LOW_FLOAT_DAYS:
             merged["low_float"] = (c, {"days": _days(fl)})
-    simple = (
-        ("assignee_overdue", "assignee_overdue", lambda v: {"count": int(v)}, lambda v: v >= 1),
-        ("kind_slip_rate", "kind_slip_rate", lambda v: {"rate": _pct(v)}, lambda v: True),
-        ("assignee_slip_rate", "assignee_slip_rate", lambda v: {"rate": _pct(v)}, lambda v: True),
-        ("blocked_days", "blocked", lambda v: {"days": _days(v)}, lambda v: v > 0),
-        ("predecessor_risk", "predecessor_risk", lambda v: {"risk": _pct(v)}, lambda v: v > 0),
-        (
-            "estimate_accuracy",
-            "estimate_overrun",
-            lambda v: {"percent": _pct(v - 1.0)},
-            lambda v: v > 1.0,
-        ),
-    )
-    for name, code, params, applies in simple:
+    for name, code, params, applies in _SIMPLE_REASONS:
         c = contrib.get(name, 0.0)
         if c > 0 and applies(f[name]):
             merged[code] = (c, params(f[name]))
@@ -826,12 +831,20 @@ class Calibration:
 def calibrate(pairs, penalty=1.0, iterations=50):
     """Fit a :class:`Calibration` on ``[(predicted_p, finished_on_time_bool)]``.
 
+    ``predicted_p`` is the *uncalibrated* probability (0..1) that
+    :func:`project_on_time_probability` gave before the project closed, the
+    same quantity :meth:`Calibration.apply` later receives; a percentage or an
+    already calibrated value would distort the fit (``ValueError`` outside 0..1).
+
     Identity while there are fewer than ``MIN_CALIBRATION`` pairs or fewer
     than 3 of either outcome. Otherwise Platt scaling fitted by Newton's
     method, with an L2 ``penalty`` pulling ``(a, b)`` towards the identity
     ``(1, 0)`` so a small sample only nudges it.
     """
     pairs = [(float(p), 1.0 if t else 0.0) for p, t in pairs]
+    bad = [p for p, _t in pairs if not 0.0 <= p <= 1.0]
+    if bad:
+        raise ValueError(f"calibrate needs probabilities in 0..1 (not percentages), got {bad[0]}")
     n_pos = sum(t for _p, t in pairs)
     if len(pairs) < MIN_CALIBRATION or n_pos < 3 or len(pairs) - n_pos < 3:
         return Calibration(n=len(pairs))

@@ -253,3 +253,5 @@ def test_calibration_identity_when_thin_and_platt_when_enough():
     assert cal.apply(0.3) < cal.apply(0.9)
     assert Calibration.from_dict(json.loads(json.dumps(cal.to_dict()))) == cal
     assert Calibration.from_dict(None) == Calibration()
+    with pytest.raises(ValueError, match="0..1"):
+        calibrate([(55.0, True)] * 30)
