@@ -58,13 +58,15 @@ def earned_schedule(pv, ev):
     """Earned schedule ``ES`` in periods (fractional) for earned value ``ev``.
 
     ``pv`` is non-decreasing; ``pv[i]`` is the cumulative planned value at the
-    end of period ``i`` (so ``PV(0) = 0`` before the first period). ``EV <= 0``
-    gives 0; ``EV >= BAC`` (``pv[-1]``) gives the planned duration, the period
+    end of period ``i`` (so ``PV(0) = 0`` before the first period). ``EV = 0``
+    gives the periods planned to earn nothing (0 unless the plan starts with
+    idle periods); ``EV >= BAC`` (``pv[-1]``) gives the planned duration, the period
     where the curve first reaches ``BAC`` (a flat tail after the last planned
     work does not count).
     """
-    if not pv or ev <= 0:
+    if not pv or pv[-1] <= 0:
         return 0.0
+    ev = max(float(ev), 0.0)
     if ev >= pv[-1]:
         return float(planned_duration(pv))
     c = bisect.bisect_right(pv, ev)  # periods with PV <= EV; pv[c] > ev
@@ -72,11 +74,22 @@ def earned_schedule(pv, ev):
     return c + (ev - pv_c) / (pv[c] - pv_c)
 
 
+def _pv_at(pv, t):
+    """``PV(t)`` for a time ``t`` in periods (linear within a period)."""
+    if t <= 0 or not pv:
+        return 0.0
+    whole = int(t)
+    if whole >= len(pv):
+        return pv[-1]
+    before = pv[whole - 1] if whole else 0.0
+    return before + (pv[whole] - before) * (t - whole)
+
+
 def schedule_forecast(pv, ev, actual_time, planned_duration):
     """:class:`Forecast` from the planned-value curve, EV and actual time.
 
-    * ``AT <= 0`` (not started): ``spi_t`` is ``None`` and the forecast is the
-      planned duration.
+    * ``AT <= 0`` (not started), or no EV while the plan had no PV by ``AT``
+      either: ``spi_t`` is ``None`` and the forecast is the planned duration.
     * ``EV == 0`` after the start: ``spi_t`` is 0 and the forecast is capped.
     * ``EV == BAC``: ``ES = PD``, so the forecast duration is ``AT`` (a late
       finished project forecasts exactly its actual duration).
@@ -87,7 +100,9 @@ def schedule_forecast(pv, ev, actual_time, planned_duration):
     es = earned_schedule(pv, ev)
     pd = max(float(planned_duration), 0.0)
     at = max(float(actual_time), 0.0)
-    spi_t = es / at if at > 0 else None
+    # Nothing earned while nothing was planned yet either: not started, as planned.
+    idle = ev <= 0 and _pv_at(pv, at) <= 0
+    spi_t = es / at if at > 0 and not idle else None
     cap = max(FORECAST_CAP_FACTOR * pd, at + pd - es)
     capped = False
     if spi_t is None:

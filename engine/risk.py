@@ -795,7 +795,7 @@ def project_on_time_probability(
 
 
 #: Closed projects needed before a calibration replaces the identity.
-MIN_CALIBRATION = 20
+MIN_CALIBRATION = 10
 _EPS = 1e-6
 
 

@@ -39,6 +39,17 @@ def test_es_on_period_boundaries_and_first_period():
     assert earned_schedule([], 10) == 0.0
 
 
+def test_plan_starting_with_idle_periods():
+    pv = [0, 0, 0, 10, 20]
+    assert earned_schedule(pv, 0) == 3.0  # the plan earns nothing in periods 1-3
+    assert earned_schedule(pv, 5) == pytest.approx(3.5)
+    f = schedule_forecast(pv, 0, 2, 5)  # nothing planned by AT = 2: on plan
+    assert f.spi_t is None and f.forecast_duration == 5
+    late = schedule_forecast(pv, 0, 4.5, 5)  # 15 planned by now, nothing earned
+    assert late.spi_t == pytest.approx(3 / 4.5)
+    assert earned_schedule([0, 0], 0) == 0.0
+
+
 def test_flat_tail_does_not_stretch_completion():
     pv = [50, 100, 100, 100]
     assert planned_duration(pv) == 2
