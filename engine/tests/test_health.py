@@ -77,3 +77,12 @@ def test_weights_and_thresholds_are_configurable():
     assert h.color == "yellow"  # schedule is red: never green
     with pytest.raises(ValueError, match="schedule"):
         health(0, 10, thresholds=HealthThresholds(schedule_yellow=0.2, schedule_red=0.1))
+
+
+def test_thresholds_are_exceeded_not_reached():
+    # exactly 5 % late (1 day of 20) is still green; just over it is yellow
+    assert health(1, 20).components["schedule"]["color"] == "green"
+    assert health(1, 20).color == "green"
+    assert health(1.2, 20).color == "yellow"
+    assert health(3, 20).components["schedule"]["color"] == "yellow"
+    assert health(3.2, 20).components["schedule"]["color"] == "red"

@@ -255,3 +255,20 @@ def test_calibration_identity_when_thin_and_platt_when_enough():
     assert Calibration.from_dict(None) == Calibration()
     with pytest.raises(ValueError, match="0..1"):
         calibrate([(55.0, True)] * 30)
+
+
+def test_rule_score_grows_as_time_outruns_progress():
+    scores = [
+        rule_score(make_features(elapsed_days=e, duration_days=10, progress=0.2, float_days=5))[0]
+        for e in (1, 3, 5, 8, 10, 12)
+    ]
+    assert scores == sorted(scores)
+    assert scores[-1] > scores[0] + 40
+
+
+def test_small_calibration_sample_is_only_nudged():
+    pairs = [(0.9, i % 2 == 0) for i in range(12)]
+    pairs += [(0.2, i % 4 == 0) for i in range(4)]
+    cal = calibrate(pairs)
+    assert cal.method == "platt"
+    assert 0.5 < cal.apply(0.9) < 0.9
