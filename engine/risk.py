@@ -750,10 +750,12 @@ SLIP_DAYS = 3.0
 #: Forecast delay beyond the float cuts the probability by ``e^(-excess/DELAY_SCALE)``.
 DELAY_SCALE = 5.0
 _MAX_ABSORBED = 50
+#: Weight of the fully correlated case in :func:`project_on_time_probability`.
+CORRELATION = 0.5
 
 
 def project_on_time_probability(
-    task_risks, critical_flags, forecast_delay_days=0.0, slack_days=0.0
+    task_risks, critical_flags, forecast_delay_days=0.0, slack_days=0.0, correlation=None
 ):
     """Probability (0..1) that a project finishes by its deadline.
 
@@ -763,35 +765,45 @@ def project_on_time_probability(
     * ``slack_days``: project float, working days between the planned finish
       and the deadline (0 when none); ``forecast_delay_days``: earned-schedule
       forecast delay (negative = ahead, counted as 0).
+    * ``correlation``: ``ρ`` below, default :data:`CORRELATION`.
 
-    Formula: the margin ``m = slack - max(delay, 0)``.
+    Formula. The margin ``m = slack - max(delay, 0)``; the project stays on
+    time if at most ``k = floor(m / SLIP_DAYS)`` critical tasks slip (``k = 0``
+    when ``m < 0``). Slips of one project's tasks are positively correlated
+    (same team, same estimates), so the probability is a mixture of the two
+    extreme cases:
 
-    * ``m >= 0``: the project stays on time if at most ``k = floor(m /
-      SLIP_DAYS)`` critical tasks slip, each independently with its ``p_i``
-      (Poisson-binomial): ``P = P(#slips <= k)``. With no margin (``k = 0``)
-      this is ``Π (1 - p_i)`` over the critical open tasks.
-    * ``m < 0`` (forecast already beyond the float): ``P = Π (1 - p_i) ×
-      e^(m / DELAY_SCALE)``.
+    * independent slips (Poisson-binomial): ``P_ind = P(#slips <= k)``, with
+      ``k = 0`` simply ``Π (1 - p_i)``;
+    * fully correlated slips (one common cause): ``P_cor = 1 - p_(k+1)``, the
+      ``(k+1)``-th largest risk (1 when fewer than ``k + 1`` critical tasks),
+      with ``k = 0`` simply ``1 - max p_i``;
 
-    Calibrate the result against closed projects with :func:`calibrate`.
+    ``P = ρ × P_cor + (1 - ρ) × P_ind``, multiplied by ``e^(m / DELAY_SCALE)``
+    when ``m < 0`` (the forecast already runs beyond the float). Without the
+    correlated half a long critical chain of calm tasks would look doomed
+    (30 tasks at 5 %: 21 % instead of 58 %). Calibrate the result against
+    closed projects with :func:`calibrate`.
     """
+    rho = CORRELATION if correlation is None else min(max(float(correlation), 0.0), 1.0)
     risks = [
         min(max(float(p), 0.0), 1.0) for p, c in zip(task_risks, critical_flags, strict=True) if c
     ]
     margin = float(slack_days or 0.0) - max(float(forecast_delay_days or 0.0), 0.0)
-    if margin < 0:
-        base = 1.0
-        for p in risks:
-            base *= 1.0 - p
-        return base * math.exp(margin / DELAY_SCALE)
-    k = min(int(margin // SLIP_DAYS), _MAX_ABSORBED)
+    k = 0 if margin < 0 else min(int(margin // SLIP_DAYS), _MAX_ABSORBED)
     # dist[j] = P(exactly j slips so far), truncated at k
     dist = [1.0] + [0.0] * k
     for p in risks:
         for j in range(k, 0, -1):
             dist[j] = dist[j] * (1.0 - p) + dist[j - 1] * p
         dist[0] *= 1.0 - p
-    return min(max(sum(dist), 0.0), 1.0)
+    independent = sum(dist)
+    ranked = sorted(risks, reverse=True)
+    correlated = 1.0 - ranked[k] if k < len(ranked) else 1.0
+    probability = rho * correlated + (1.0 - rho) * independent
+    if margin < 0:
+        probability *= math.exp(margin / DELAY_SCALE)
+    return min(max(probability, 0.0), 1.0)
 
 
 #: Closed projects needed before a calibration replaces the identity.

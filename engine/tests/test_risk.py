@@ -1,4 +1,5 @@
 import json
+import math
 import random
 import time
 
@@ -226,17 +227,33 @@ def test_auc_and_brier():
 
 def test_project_on_time_probability():
     risks, critical = [0.2, 0.5, 0.9], [True, True, False]
-    # no margin: product over critical open tasks
-    assert project_on_time_probability(risks, critical, 0, 0) == pytest.approx(0.8 * 0.5)
-    # 3 days of float absorb one slip: P(at most one of the two slips)
-    assert project_on_time_probability(risks, critical, 0, 3) == pytest.approx(1 - 0.2 * 0.5)
-    # forecast delay eats the float
-    assert project_on_time_probability(risks, critical, 3, 3) == pytest.approx(0.4)
+    independent = project_on_time_probability(risks, critical, 0, 0, correlation=0)
+    correlated = project_on_time_probability(risks, critical, 0, 0, correlation=1)
+    # no margin: product over critical open tasks / one minus the worst risk
+    assert independent == pytest.approx(0.8 * 0.5)
+    assert correlated == pytest.approx(0.5)
+    assert project_on_time_probability(risks, critical, 0, 0) == pytest.approx(0.45)
+    # 3 days of float absorb one slip
+    assert project_on_time_probability(risks, critical, 0, 3, correlation=0) == pytest.approx(
+        1 - 0.2 * 0.5
+    )
+    assert project_on_time_probability(risks, critical, 0, 3, correlation=1) == pytest.approx(0.8)
+    # the forecast delay eats the float
+    assert project_on_time_probability(risks, critical, 3, 3) == pytest.approx(0.45)
     # beyond the float: further penalised
     beyond = project_on_time_probability(risks, critical, 8, 3)
-    assert beyond == pytest.approx(0.4 * 2.718281828 ** (-1))
+    assert beyond == pytest.approx(0.45 * math.exp(-1))
     assert project_on_time_probability([], [], 0, 0) == 1.0
     assert project_on_time_probability([0.5], [False]) == 1.0
+    assert project_on_time_probability([], [], 10, 0) == pytest.approx(math.exp(-2))
+
+
+def test_long_calm_critical_chain_is_not_doomed():
+    p = project_on_time_probability([0.05] * 30, [True] * 30)
+    assert p == pytest.approx(0.5 * 0.95 + 0.5 * 0.95**30)
+    assert 0.5 < p < 0.95
+    risky = project_on_time_probability([0.05] * 29 + [0.8], [True] * 30)
+    assert risky < 0.2
 
 
 def test_calibration_identity_when_thin_and_platt_when_enough():
