@@ -78,6 +78,11 @@
         "views/project_flow_alerts_menus.xml",
         "views/project_flow_retro_menus.xml",
         "views/project_flow_gantt_menus.xml",
+        "security/project_flow_health_rules.xml",
+        "data/project_flow_health_cron.xml",
+        "views/project_flow_health_views.xml",
+        "views/res_config_settings_health_views.xml",
+        "views/project_flow_health_menus.xml",
     ],
     "demo": [
         "demo/project_flow_demo.xml",
@@ -87,6 +92,7 @@
         "demo/project_flow_outbox_demo.xml",
         "demo/project_flow_alerts_demo.xml",
         "demo/project_flow_retro_demo.xml",
+        "demo/project_flow_health_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [
