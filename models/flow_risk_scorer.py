@@ -16,6 +16,7 @@ from datetime import datetime, time, timedelta
 import pytz
 
 from odoo import fields
+from odoo.tools import SQL
 
 from odoo.addons.project.models.project_task import CLOSED_STATES
 
@@ -30,10 +31,12 @@ BLOCKER_WINDOW_DAYS = 30
 DEFAULT_RISK_LEVEL = 70
 # The "kind" of a task for the per-person slip rate: the template task it
 # came from, else its first tag, else its project.
-KIND_SQL = """COALESCE('t' || t.flow_template_task_id,
-                   'g' || (SELECT min(project_tags_id) FROM project_tags_project_task_rel
-                            WHERE project_task_id = t.id),
-                   'p' || t.project_id)"""
+KIND_SQL = SQL(
+    """COALESCE('t' || t.flow_template_task_id,
+                'g' || (SELECT min(project_tags_id) FROM project_tags_project_task_rel
+                         WHERE project_task_id = t.id),
+                'p' || t.project_id)"""
+)
 
 
 def _local_date(value, tz):
@@ -183,8 +186,9 @@ class RiskScorer:
         )
         overdue = dict(cr.fetchall())
         cr.execute(
-            f"""
-            SELECT r.user_id, {KIND_SQL},
+            SQL(
+                """
+            SELECT r.user_id, %s,
                    count(*), count(*) FILTER (WHERE t.date_end > t.date_deadline),
                    sum(t.effective_hours) FILTER (WHERE t.allocated_hours > 0),
                    sum(t.allocated_hours) FILTER (WHERE t.allocated_hours > 0)
@@ -192,7 +196,9 @@ class RiskScorer:
               JOIN project_task_user_rel r ON r.task_id = t.id
              WHERE t.state = '1_done' AND t.date_deadline IS NOT NULL AND t.date_end IS NOT NULL
           GROUP BY 1, 2
-            """
+            """,
+                KIND_SQL,
+            )
         )
         person = defaultdict(lambda: [0, 0, 0.0, 0.0])
         kind = {}
@@ -218,13 +224,14 @@ class RiskScorer:
             return []
         cr = self.cr
         cr.execute(
-            f"""
+            SQL(
+                """
             SELECT t.id, c.id, t.state, t.planned_date_begin, t.date_deadline,
                    t.create_date, t.flow_duration, t.flow_progress, t.flow_total_float,
                    c.resource_calendar_id,
                    rc.tz,
                    (SELECT array_agg(user_id) FROM project_task_user_rel WHERE task_id = t.id),
-                   {KIND_SQL}
+                   %s
               FROM project_task t
               JOIN project_project p ON p.id = t.project_id
               JOIN res_company c ON c.id = COALESCE(p.company_id, %s)
@@ -232,7 +239,10 @@ class RiskScorer:
                 ON rc.id = c.resource_calendar_id
              WHERE t.id IN %s
             """,
-            [self.default_company_id, tuple(task_ids)],
+                KIND_SQL,
+                self.default_company_id,
+                tuple(task_ids),
+            )
         )
         rows = cr.fetchall()
         cr.execute(
@@ -350,10 +360,11 @@ class RiskScorer:
         people = self.people()  # before the query below: same cursor
         cr = self.cr
         cr.execute(
-            f"""
+            SQL(
+                """
             SELECT t.date_deadline, t.date_end, t.allocated_hours, t.flow_total_float,
                    (SELECT array_agg(user_id) FROM project_task_user_rel WHERE task_id = t.id),
-                   {KIND_SQL},
+                   %s,
                    (SELECT COALESCE(sum(a.unit_amount), 0) FROM account_analytic_line a
                      WHERE a.task_id = t.id
                        AND a.date <= (t.planned_date_begin
@@ -367,7 +378,11 @@ class RiskScorer:
           ORDER BY t.id DESC
              LIMIT %s
             """,
-            [self.default_company_id, company_id, limit],
+                KIND_SQL,
+                self.default_company_id,
+                company_id,
+                limit,
+            )
         )
         samples = []
         for (
