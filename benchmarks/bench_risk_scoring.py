@@ -191,7 +191,9 @@ def main():
         cr.execute("SAVEPOINT bench_small")
         small_scorer = scorer()
         measure(
-            env, f"scoring of the first {small} tasks only", lambda: small_scorer.run(ids[:small])
+            env,
+            f"scoring (with alerts) of the first {small} tasks only",
+            lambda: small_scorer.run(ids[:small]),
         )
         small_batches = batch_figures(small_scorer)
         cr.execute("ROLLBACK TO SAVEPOINT bench_small")
