@@ -25,6 +25,9 @@ class ProjectFlowHealthSnapshot(models.Model):
     on_time_probability = fields.Float(
         string="On-time probability (%)", digits=(5, 0), readonly=True, aggregator="avg"
     )
+    on_time_probability_raw = fields.Float(
+        string="On-time probability before calibration (%)", digits=(5, 0), readonly=True
+    )
     spi_t = fields.Float(string="SPI(t)", digits=(4, 2), readonly=True, aggregator="avg")
     forecast_finish = fields.Date(string="Forecast finish", readonly=True)
 
@@ -62,6 +65,7 @@ class ProjectFlowHealthSnapshot(models.Model):
                         "color": project.flow_health,
                         "components": (project.flow_health_data or {}).get("components", {}),
                         "on_time_probability": project.flow_on_time_probability,
+                        "on_time_probability_raw": project.flow_on_time_probability_raw,
                         "spi_t": project.flow_spi_t,
                         "forecast_finish": project.flow_forecast_finish,
                     }

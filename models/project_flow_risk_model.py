@@ -143,20 +143,25 @@ class ProjectFlowRiskModel(models.Model):
     @api.model
     def _flow_calibration_pairs(self, company):
         """``(predicted on-time probability, finished on time)`` of the
-        company's closed projects: the last weekly snapshot before closing
-        against whether the last task finished by the planned end (one query)."""
+        company's closed projects: the uncalibrated probability of the last
+        weekly snapshot before closing against whether the last task finished
+        by the planned end (one query)."""
         self.env.flush_all()
         self.env.cr.execute(
             """
-            SELECT s.on_time_probability,
+            SELECT s.on_time_probability_raw,
                    (SELECT max(t.date_end) FROM project_task t WHERE t.project_id = p.id)::date
                        <= p.date
               FROM project_project p
-              JOIN LATERAL (SELECT on_time_probability FROM project_flow_health_snapshot
+              JOIN LATERAL (SELECT on_time_probability_raw FROM project_flow_health_snapshot
                              WHERE project_id = p.id ORDER BY date DESC LIMIT 1) s ON TRUE
              WHERE COALESCE(p.company_id, %s) = %s
                AND p.flow_state = 'closed' AND p.date IS NOT NULL
             """,
             [self.env.company.id, company.id],
         )
-        return [(prob / 100.0, bool(on_time)) for prob, on_time in self.env.cr.fetchall()]
+        return [
+            (min(max(prob / 100.0, 0.0), 1.0), bool(on_time))
+            for prob, on_time in self.env.cr.fetchall()
+            if prob is not None and on_time is not None
+        ]

@@ -71,6 +71,15 @@ class ProjectProject(models.Model):
         "path and the forecast, calibrated against the company's closed projects.",
     )
 
+    flow_on_time_probability_raw = fields.Float(
+        string="On-time probability before calibration (%)",
+        digits=(5, 0),
+        readonly=True,
+        copy=False,
+        help="The model's probability before the company's calibration: what the weekly "
+        "calibration is fitted on.",
+    )
+
     # Health ---------------------------------------------------------------
     flow_currency_id = fields.Many2one(
         "res.currency", string="Flow currency", compute="_compute_flow_currency_id"
@@ -235,9 +244,10 @@ class ProjectProject(models.Model):
             if not forecast:
                 vals["flow_forecast_finish"] = latest_task.get(project.id)
             ptasks = env["project.task"].browse(task_ids_of[project.id])
-            vals["flow_on_time_probability"] = self._flow_on_time(
-                project, work, vals, ptasks, calibrations.get(company.id)
-            )
+            (
+                vals["flow_on_time_probability_raw"],
+                vals["flow_on_time_probability"],
+            ) = self._flow_on_time(project, work, vals, ptasks, calibrations.get(company.id))
             result = health_engine.health(
                 schedule_variance_days=vals["flow_forecast_delay"] if forecast else None,
                 planned_duration_days=planned_days,
@@ -348,8 +358,9 @@ class ProjectProject(models.Model):
 
     @staticmethod
     def _flow_on_time(project, work, vals, tasks, calibration):
-        """On-time probability in percent: open tasks' risks, critical flags,
-        forecast delay and the slack to the project's planned end."""
+        """On-time probability in percent, raw and calibrated: open tasks'
+        risks, critical flags, forecast delay and the slack to the project's
+        planned end."""
         open_tasks = tasks.filtered(lambda t: t.state not in CLOSED_STATES)
         slack = 0
         if project.date and vals.get("flow_forecast_finish"):
@@ -360,9 +371,8 @@ class ProjectProject(models.Model):
             max(0, vals.get("flow_forecast_delay") or 0),
             slack,
         )
-        if calibration is not None:
-            probability = calibration.apply(probability)
-        return round(probability * 100.0, 1)
+        calibrated = calibration.apply(probability) if calibration is not None else probability
+        return round(probability * 100.0, 1), round(calibrated * 100.0, 1)
 
     @staticmethod
     def _group_by_phase(lines):

@@ -6,12 +6,14 @@ Flowuser finished 30 on time.  Both now have an open task with the same
 window and progress, so only the person's history tells them apart.
 """
 
+import json
 from datetime import date, datetime, timedelta
 
 from odoo import Command
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
 
+from ..engine import risk
 from ..models.flow_risk_scorer import RiskScorer
 from .common_schedule import MON_4, ScheduleCase
 
@@ -193,4 +195,48 @@ class TestRisk(ScheduleCase):
             self.env["project.flow.risk.model"]
             .with_user(self.user_flow_admin)
             .search([("id", "=", foreign.id)])
+        )
+
+    def test_calibration_on_closed_projects(self):
+        """12 closed projects: those predicted at 90 % finished on time, those
+        at 80 % finished late: the calibration is fitted (Platt) and used."""
+        env = self.env
+        Snapshot = env["project.flow.health.snapshot"]
+        deadline = date(2030, 3, 1)
+        for i in range(12):
+            on_time = i % 2 == 0
+            project = self.new_project(f"Closed {i}", mode="manual", start=date(2030, 2, 1))
+            project.date = deadline
+            task = self.new_task(project, "Work", 1)
+            Snapshot.create(
+                {
+                    "project_id": project.id,
+                    "date": date(2030, 2, 25),
+                    "on_time_probability_raw": 90.0 if on_time else 80.0,
+                }
+            )
+            env.flush_all()
+            env.cr.execute(
+                "UPDATE project_task SET state = '1_done', date_end = %s WHERE id = %s",
+                [datetime(2030, 2, 27) if on_time else datetime(2030, 3, 8), task.id],
+            )
+            env.cr.execute(
+                "UPDATE project_project SET flow_state = 'closed' WHERE id = %s", [project.id]
+            )
+        env.invalidate_all()
+        model = (
+            env["project.flow.risk.model"]
+            ._cron_train()
+            .filtered(lambda m: m.company_id == self.company)
+        )
+        self.assertGreaterEqual(model.calibration_size, 12)
+        calibration = json.loads(model.calibration_json)
+        self.assertEqual(calibration["method"], "platt")
+        # the project's probability is the raw one through the calibration
+        self.project._flow_recompute_forecast_health(today=MON_11)
+        fitted = risk.Calibration.from_dict(calibration)
+        self.assertGreater(fitted.apply(0.9), fitted.apply(0.8))
+        self.assertAlmostEqual(
+            self.project.flow_on_time_probability,
+            round(fitted.apply(self.project.flow_on_time_probability_raw / 100.0) * 100.0, 1),
         )
