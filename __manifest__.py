@@ -71,6 +71,11 @@
         "data/project_flow_calendar_data.xml",
         "views/project_flow_workspace_views.xml",
         "views/res_config_settings_workspace_views.xml",
+        "views/project_flow_menu_sections.xml",
+        "security/project_flow_health_rules.xml",
+        "data/project_flow_health_cron.xml",
+        "views/project_flow_health_views.xml",
+        "views/res_config_settings_health_views.xml",
         "views/project_flow_menus.xml",
         "views/project_flow_planning_menus.xml",
         "views/project_flow_improve_menus.xml",
@@ -81,7 +86,7 @@
         "views/project_flow_retro_menus.xml",
         "views/project_flow_gantt_menus.xml",
         "views/project_flow_workspace_menus.xml",
-        "views/project_flow_menu_sections.xml",
+        "views/project_flow_health_menus.xml",
     ],
     "demo": [
         "demo/project_flow_demo.xml",
@@ -91,6 +96,7 @@
         "demo/project_flow_outbox_demo.xml",
         "demo/project_flow_alerts_demo.xml",
         "demo/project_flow_retro_demo.xml",
+        "demo/project_flow_health_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -44,3 +44,8 @@ from . import project_flow_dossier
 from . import ir_ui_view
 from . import ir_actions_act_window_view
 from . import project_flow_workspace
+from . import project_task_risk
+from . import project_project_health
+from . import project_flow_phase_forecast
+from . import project_flow_risk_model
+from . import project_flow_health_snapshot

@@ -240,6 +240,8 @@ class ProjectFlowAlert(models.Model):
     def _flow_render_message(self, lang):
         """Subject and Markdown body of this alert's notification in ``lang``."""
         self.ensure_one()
+        if self.level == "0":
+            return self._flow_render_risk_message(lang)
         alert = self.with_context(lang=lang)
         env = alert.env
         level = alert.level
@@ -334,3 +336,40 @@ class ProjectFlowAlert(models.Model):
         """
         detector = DelayDetector(self.sudo(), now or fields.Datetime.now(), batch_size)
         return detector.run()
+
+    # ------------------------------------------------------------------
+    # Level 0: delay risk (raised by the daily risk scoring, see
+    # flow_risk_scorer.RiskScorer.sync_alerts)
+    # ------------------------------------------------------------------
+    risk_score = fields.Integer(
+        string="Delay risk",
+        readonly=True,
+        help="The task's delay-risk score (0-100) at the last scoring (level 0 alerts).",
+    )
+
+    def _flow_render_risk_message(self, lang):
+        """Subject and Markdown body of a level-0 "at risk" alert in ``lang``."""
+        self.ensure_one()
+        alert = self.with_context(lang=lang)
+        env = alert.env
+        task = alert.task_id
+        subject = env._(
+            "[At risk] %(object)s: delay risk %(score)s / 100",
+            object=alert.name,
+            score=alert.risk_score,
+        )
+        lines = [
+            env._(
+                "**%(object)s** (project %(project)s) may finish late: its delay risk is "
+                "%(score)s / 100.",
+                object=alert.name,
+                project=alert.project_id.name,
+                score=alert.risk_score,
+            )
+        ]
+        explanation = task.with_context(lang=lang).flow_risk_explanation if task else ""
+        if explanation:
+            lines.append(
+                env._("Why:") + "\n" + "\n".join(f"- {r}" for r in explanation.splitlines())
+            )
+        return subject, "\n\n".join(lines)

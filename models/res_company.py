@@ -2,6 +2,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..engine.delay import DEFAULT_LEVEL2_FACTOR, DEFAULT_LEVEL3_FACTOR, DEFAULT_THRESHOLD
+from ..engine.health import HealthThresholds, HealthWeights
 
 
 class ResCompany(models.Model):
@@ -133,3 +134,127 @@ class ResCompany(models.Model):
             )
             # sudo: an administrator sets other users' home action
             users.write({"action_id": action.id if enabled else False})
+
+    # Delay risk and health -------------------------------------------------
+
+    flow_risk_alert_level = fields.Integer(
+        string="At-risk alert level",
+        default=70,
+        help="Open tasks whose delay risk reaches this score (0-100) raise a level 0 "
+        '"at risk" alert.',
+    )
+    flow_health_weight_schedule = fields.Float(
+        string="Health weight: schedule", default=0.5, digits=(3, 2)
+    )
+    flow_health_weight_budget = fields.Float(
+        string="Health weight: budget", default=0.3, digits=(3, 2)
+    )
+    flow_health_weight_quality = fields.Float(
+        string="Health weight: quality", default=0.2, digits=(3, 2)
+    )
+    flow_health_schedule_yellow = fields.Float(
+        string="Schedule yellow at (%)",
+        default=5.0,
+        help="Forecast delay against the baseline, in percent of the planned duration, "
+        "above which the schedule is yellow.",
+    )
+    flow_health_schedule_red = fields.Float(string="Schedule red at (%)", default=15.0)
+    flow_health_budget_yellow = fields.Float(
+        string="Budget yellow at (%)",
+        default=5.0,
+        help="Timesheet cost over the budget, in percent of the budget, above which the budget "
+        "is yellow.",
+    )
+    flow_health_budget_red = fields.Float(string="Budget red at (%)", default=15.0)
+    flow_health_rework_yellow = fields.Float(
+        string="Rework yellow at (%)",
+        default=10.0,
+        help="Reworked tasks (reopened, moved back a stage, defect-tagged) in percent of the "
+        "tasks, above which quality is yellow.",
+    )
+    flow_health_rework_red = fields.Float(string="Rework red at (%)", default=25.0)
+    flow_health_green_score = fields.Integer(
+        string="Green from score", default=70, help="A health score (0-100) from this is green."
+    )
+    flow_health_yellow_score = fields.Integer(
+        string="Yellow from score",
+        default=40,
+        help="A health score (0-100) from this (and below the green one) is yellow; below, red.",
+    )
+    flow_health_defect_tag_id = fields.Many2one(
+        "project.tags",
+        string="Defect tag",
+        help="Tasks with this tag count as rework in the project health, besides tags named "
+        "like defect, bug or 缺陷.",
+    )
+
+    @api.constrains(
+        "flow_risk_alert_level",
+        "flow_health_weight_schedule",
+        "flow_health_weight_budget",
+        "flow_health_weight_quality",
+        "flow_health_schedule_yellow",
+        "flow_health_schedule_red",
+        "flow_health_budget_yellow",
+        "flow_health_budget_red",
+        "flow_health_rework_yellow",
+        "flow_health_rework_red",
+        "flow_health_green_score",
+        "flow_health_yellow_score",
+    )
+    def _check_flow_health_settings(self):
+        for company in self:
+            if not 1 <= company.flow_risk_alert_level <= 100:
+                raise ValidationError(
+                    _(
+                        "Company %(company)s: the field At-risk alert level must be between "
+                        "1 and 100.",
+                        company=company.name,
+                    )
+                )
+            weights = (
+                company.flow_health_weight_schedule,
+                company.flow_health_weight_budget,
+                company.flow_health_weight_quality,
+            )
+            if min(weights) < 0 or not sum(weights):
+                raise ValidationError(
+                    _(
+                        "Company %(company)s: the health weights must be positive or zero, "
+                        "and not all zero.",
+                        company=company.name,
+                    )
+                )
+            try:
+                company._flow_health_thresholds().validate()
+            except ValueError as error:
+                raise ValidationError(
+                    _(
+                        "Company %(company)s: the health thresholds must satisfy 0 < yellow < red "
+                        "for schedule, budget and rework, and 0 < Yellow from score < Green from "
+                        "score < 100 (%(detail)s).",
+                        company=company.name,
+                        detail=str(error),
+                    )
+                ) from error
+
+    def _flow_health_weights(self):
+        self.ensure_one()
+        return HealthWeights(
+            schedule=self.flow_health_weight_schedule,
+            budget=self.flow_health_weight_budget,
+            quality=self.flow_health_weight_quality,
+        )
+
+    def _flow_health_thresholds(self):
+        self.ensure_one()
+        return HealthThresholds(
+            schedule_yellow=self.flow_health_schedule_yellow / 100.0,
+            schedule_red=self.flow_health_schedule_red / 100.0,
+            budget_yellow=self.flow_health_budget_yellow / 100.0,
+            budget_red=self.flow_health_budget_red / 100.0,
+            rework_yellow=self.flow_health_rework_yellow / 100.0,
+            rework_red=self.flow_health_rework_red / 100.0,
+            green_score=float(self.flow_health_green_score),
+            yellow_score=float(self.flow_health_yellow_score),
+        )

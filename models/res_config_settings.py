@@ -35,3 +35,45 @@ class ResConfigSettings(models.TransientModel):
     # My work workspace -----------------------------------------------------
 
     flow_workspace_home = fields.Boolean(related="company_id.flow_workspace_home", readonly=False)
+
+    # Delay risk and health -------------------------------------------------
+
+    flow_risk_alert_level = fields.Integer(
+        related="company_id.flow_risk_alert_level", readonly=False
+    )
+    flow_health_weight_schedule = fields.Float(
+        related="company_id.flow_health_weight_schedule", readonly=False
+    )
+    flow_health_weight_budget = fields.Float(
+        related="company_id.flow_health_weight_budget", readonly=False
+    )
+    flow_health_weight_quality = fields.Float(
+        related="company_id.flow_health_weight_quality", readonly=False
+    )
+    flow_health_schedule_yellow = fields.Float(
+        related="company_id.flow_health_schedule_yellow", readonly=False
+    )
+    flow_health_schedule_red = fields.Float(
+        related="company_id.flow_health_schedule_red", readonly=False
+    )
+    flow_health_budget_yellow = fields.Float(
+        related="company_id.flow_health_budget_yellow", readonly=False
+    )
+    flow_health_budget_red = fields.Float(
+        related="company_id.flow_health_budget_red", readonly=False
+    )
+    flow_health_rework_yellow = fields.Float(
+        related="company_id.flow_health_rework_yellow", readonly=False
+    )
+    flow_health_rework_red = fields.Float(
+        related="company_id.flow_health_rework_red", readonly=False
+    )
+    flow_health_green_score = fields.Integer(
+        related="company_id.flow_health_green_score", readonly=False
+    )
+    flow_health_yellow_score = fields.Integer(
+        related="company_id.flow_health_yellow_score", readonly=False
+    )
+    flow_health_defect_tag_id = fields.Many2one(
+        related="company_id.flow_health_defect_tag_id", readonly=False
+    )

@@ -24,3 +24,6 @@ from . import test_gantt_js
 from . import test_gantt_tour
 from . import test_gantt_calendar
 from . import test_workspace
+from . import test_forecast
+from . import test_risk
+from . import test_health
