@@ -71,7 +71,6 @@
         "data/project_flow_calendar_data.xml",
         "views/project_flow_workspace_views.xml",
         "views/res_config_settings_workspace_views.xml",
-        "views/project_flow_menu_sections.xml",
         "security/project_flow_health_rules.xml",
         "data/project_flow_health_cron.xml",
         "views/project_flow_health_views.xml",
@@ -87,6 +86,7 @@
         "views/project_flow_gantt_menus.xml",
         "views/project_flow_workspace_menus.xml",
         "views/project_flow_health_menus.xml",
+        "views/project_flow_menu_sections.xml",
     ],
     "demo": [
         "demo/project_flow_demo.xml",
