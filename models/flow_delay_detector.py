@@ -26,7 +26,6 @@ from ..engine.delay import (
 _logger = logging.getLogger(__name__)
 
 # Projects whose late work is looked for.
-WATCHED_PROJECT_STATES = ("running",)
 
 
 class DelayDetector:
@@ -105,22 +104,8 @@ class DelayDetector:
     # -- candidates: one query each, on indexed columns ---------------------
 
     def _watched_project_ids(self):
-        """The running flow projects: those with a flow template, or of a
-        company that asks every project for the flow lifecycle. Other
-        projects behave as in plain Odoo: no delay alerts."""
-        self.cr.execute(
-            """
-            SELECT p.id
-              FROM project_project p
-              JOIN res_company c ON c.id = COALESCE(p.company_id, %s)
-             WHERE p.active
-               AND p.flow_state IN %s
-               AND (p.flow_template_id IS NOT NULL OR c.flow_require_initiation)
-            """,
-            # a project without a company follows the company running the check
-            [self.env.company.id, WATCHED_PROJECT_STATES],
-        )
-        return [row[0] for row in self.cr.fetchall()]
+        """The running flow projects (plain Odoo projects raise no alert)."""
+        return self.env["project.project"]._flow_running_flow_project_ids()
 
     def _task_candidates(self):
         self.cr.execute(

@@ -24,7 +24,6 @@ from ..engine import risk as risk_engine
 
 _logger = logging.getLogger(__name__)
 
-SCORED_PROJECT_STATES = ("running",)
 BATCH_SIZE = 1000
 # check-ins with blockers older than this do not count as "blocked" any more
 BLOCKER_WINDOW_DAYS = 30
@@ -57,6 +56,7 @@ class RiskScorer:
         self.batch_size = batch_size
         self.now = datetime.combine(self.today, time(12, 0))
         self._people = None
+        self._project_ids = None
         self._calendars = {}
         self._tzs = {}
         # projects without a company count as the current company's
@@ -70,6 +70,12 @@ class RiskScorer:
 
     # -- driving ---------------------------------------------------------
 
+    def project_ids(self):
+        """The running flow projects, read once per run."""
+        if self._project_ids is None:
+            self._project_ids = self.env["project.project"]._flow_running_flow_project_ids()
+        return self._project_ids
+
     def open_task_ids(self, project_ids=None):
         """Open tasks of running flow projects (one query, indexed columns)."""
         self.env.flush_all()
@@ -78,9 +84,9 @@ class RiskScorer:
               FROM project_task t
               JOIN project_project p ON p.id = t.project_id
              WHERE t.active AND t.state NOT IN %s
-               AND p.active AND p.flow_state IN %s
+               AND p.id = ANY(%s)
         """
-        params = [tuple(CLOSED_STATES), SCORED_PROJECT_STATES]
+        params = [tuple(CLOSED_STATES), self.project_ids()]
         if project_ids is not None:
             query += " AND p.id IN %s"
             params.append(tuple(project_ids) or (0,))
@@ -433,13 +439,13 @@ class RiskScorer:
               JOIN project_project p ON p.id = t.project_id
               JOIN res_company c ON c.id = COALESCE(p.company_id, %s)
          LEFT JOIN project_flow_alert a ON a.task_id = t.id AND a.level = '0'
-             WHERE t.active AND t.state NOT IN %s AND p.active AND p.flow_state IN %s
+             WHERE t.active AND t.state NOT IN %s AND p.id = ANY(%s)
                AND t.flow_risk_score >= COALESCE(NULLIF(c.flow_risk_alert_level, 0), %s)
             """,
             [
                 self.default_company_id,
                 tuple(CLOSED_STATES),
-                SCORED_PROJECT_STATES,
+                self.project_ids(),
                 DEFAULT_RISK_LEVEL,
             ],
         )
@@ -497,21 +503,21 @@ class RiskScorer:
             SELECT a.id,
                    CASE WHEN t.state IN %(closed)s AND t.state != '1_canceled' THEN 'done'
                         WHEN t.state = '1_canceled' OR NOT t.active OR NOT p.active
-                             OR p.flow_state NOT IN %(watched)s THEN 'cancelled'
+                             OR NOT p.id = ANY(%(watched)s) THEN 'cancelled'
                         ELSE 'replanned' END
               FROM project_flow_alert a
               JOIN project_task t ON t.id = a.task_id
               JOIN project_project p ON p.id = t.project_id
               JOIN res_company c ON c.id = COALESCE(p.company_id, %(company)s)
              WHERE a.level = '0' AND a.state IN ('open', 'acknowledged')
-               AND NOT (t.active AND t.state NOT IN %(closed)s AND p.active
-                        AND p.flow_state IN %(watched)s
+               AND NOT (t.active AND t.state NOT IN %(closed)s
+                        AND p.id = ANY(%(watched)s)
                         AND t.flow_risk_score >= COALESCE(NULLIF(c.flow_risk_alert_level, 0),
                                                           %(level)s))
             """,
             {
                 "closed": tuple(CLOSED_STATES),
-                "watched": SCORED_PROJECT_STATES,
+                "watched": self.project_ids(),
                 "level": DEFAULT_RISK_LEVEL,
                 "company": self.default_company_id,
             },

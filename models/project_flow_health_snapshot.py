@@ -46,7 +46,7 @@ class ProjectFlowHealthSnapshot(models.Model):
         today = today or fields.Date.context_today(self)
         monday = today - timedelta(days=today.weekday())
         Project = self.env["project.project"].sudo()
-        project_ids = Project.search([("flow_state", "=", "running")]).ids
+        project_ids = Project._flow_running_flow_project_ids()
         self.env.cr.execute(
             "SELECT project_id FROM project_flow_health_snapshot WHERE date = %s", [monday]
         )

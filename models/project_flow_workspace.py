@@ -161,6 +161,7 @@ class ProjectFlowWorkspace(models.AbstractModel):
             [("project_id", "in", ids)], ["project_id", "flow_achievement"], ["__count"]
         ):
             milestones[project.id][achievement] = count
+        health_labels = dict(projects._fields["flow_health"]._description_selection(self.env))
         cards = []
         for project in projects:
             counts = milestones[project.id]
@@ -180,6 +181,10 @@ class ProjectFlowWorkspace(models.AbstractModel):
                         late_tasks.get(project.id, 0),
                         counts.get("missed", 0),
                     ),
+                    "health": project.flow_health or False,
+                    "health_label": health_labels.get(project.flow_health, ""),
+                    "health_reasons": project.flow_health_reasons or "",
+                    "on_time_probability": project.flow_on_time_probability,
                     "alert_level": max_level.get(project.id, -1),
                     "late_task_count": late_tasks.get(project.id, 0),
                     "milestone_on_time_rate": (

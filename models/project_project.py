@@ -328,6 +328,28 @@ class ProjectProject(models.Model):
             for project in self:
                 project._flow_archive_into_dossier()
 
+    @api.model
+    def _flow_running_flow_project_ids(self):
+        """Ids of the running flow projects: active, running, and with a flow
+        template or in a company that asks every project for the flow
+        lifecycle. The others are plain Odoo projects: no delay alerts, no
+        risk scores, no health (one query, for the crons)."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            """
+            SELECT p.id
+              FROM project_project p
+              JOIN res_company c ON c.id = COALESCE(p.company_id, %s)
+             WHERE p.active
+               AND p.flow_state = 'running'
+               AND (p.flow_template_id IS NOT NULL OR c.flow_require_initiation)
+          ORDER BY p.id
+            """,
+            # a project without a company follows the company running the cron
+            [self.env.company.id],
+        )
+        return [row[0] for row in self.env.cr.fetchall()]
+
     def _flow_check_manager(self):
         if not self.env.user.has_group("project_flow.group_flow_manager"):
             raise AccessError(_("Only a flow manager may do this."))

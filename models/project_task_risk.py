@@ -236,6 +236,7 @@ class ProjectTask(models.Model):
         forecasts and health of the running projects."""
         scorer = RiskScorer(self.sudo().env, today=today, batch_size=batch_size)
         stats = scorer.run()
-        projects = self.env["project.project"].sudo().search([("flow_state", "=", "running")])
+        Project = self.env["project.project"].sudo()
+        projects = Project.browse(Project._flow_running_flow_project_ids())
         projects._flow_recompute_forecast_health(today=today)
         return stats

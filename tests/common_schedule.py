@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 
 from odoo import Command
 
+from ..models.flow_guard import allow_transition
 from .common import ProjectFlowCase
 
 MON_4 = date(2030, 3, 4)
@@ -70,7 +71,11 @@ class ScheduleCase(ProjectFlowCase):
         }
         if company:
             values["company_id"] = company.id
-        return cls.env["project.project"].create(values)
+        # running from the start, also where the company asks every project
+        # for the flow lifecycle (which makes these template-less projects
+        # flow projects: watched by the alert, risk and health crons)
+        values["flow_state"] = "running"
+        return allow_transition(cls.env["project.project"]).create(values)
 
     @classmethod
     def new_task(cls, project, name, duration, **values):

@@ -26,6 +26,8 @@ class TestForecast(ScheduleCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # template-less projects count as flow projects in this company
+        cls.company.flow_require_initiation = True
         cls.project = cls.new_project("Forecast project", mode="manual")
         cls.design = cls.new_task(
             cls.project,

@@ -18,6 +18,8 @@ class TestHealth(ScheduleCase):
     def setUpClass(cls):
         super().setUpClass()
         env = cls.env
+        # template-less projects count as flow projects in this company
+        cls.company.flow_require_initiation = True
         cls.project = cls.new_project("Budget project", mode="manual")
         cls.project.write(
             {

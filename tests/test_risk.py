@@ -27,6 +27,8 @@ class TestRisk(ScheduleCase):
         super().setUpClass()
         env = cls.env
         cls.Alert = env["project.flow.alert"]
+        # template-less projects count as flow projects in this company
+        cls.company.flow_require_initiation = True
         cls.history = cls.new_project("History", mode="manual")
         vals = []
         for i in range(30):

@@ -171,6 +171,7 @@ class TestWorkspace(ProjectFlowCase):
         self.assertNotIn(plain.id, [card["id"] for card in data["projects"]])
 
     def test_projects_with_phase_checkin_and_schedule(self):
+        self.project.sudo().write({"flow_health": "red", "flow_on_time_probability": 35})
         data = self._data()
         cards = {card["id"]: card for card in data["projects"]}
         self.assertEqual(set(cards), {self.project.id, self.project2.id})
@@ -180,6 +181,8 @@ class TestWorkspace(ProjectFlowCase):
         self.assertEqual(card["checkin_id"], self.checkin.id)
         self.assertEqual(card["schedule"], "late")  # the level-1 alert
         self.assertEqual(card["alert_level"], 1)
+        self.assertEqual((card["health"], card["health_label"]), ("red", "Red"))
+        self.assertEqual(card["on_time_probability"], 35)
         self.assertEqual(card["late_task_count"], 2)
         second = cards[self.project2.id]
         self.assertFalse(second["checkin_id"])

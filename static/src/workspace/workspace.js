@@ -39,6 +39,10 @@ export class FlowWorkspace extends Component {
         };
     }
 
+    get healthClasses() {
+        return { green: "text-bg-success", yellow: "text-bg-warning", red: "text-bg-danger" };
+    }
+
     get scheduleClasses() {
         return {
             on_track: "text-bg-success",
