@@ -129,6 +129,47 @@ def effort_figures(allocated_hours, spent_hours, cost):
     }
 
 
+def budget_figures(budget, cost):
+    """The project budget against its timesheet cost (both positive), or
+    ``None`` when the project has no budget.
+
+    >>> budget_figures(1000, 1150)
+    {'budget': 1000.0, 'cost': 1150.0, 'overrun': 150.0, 'overrun_percent': 15.0}
+    """
+    budget = round(float(budget or 0.0), 2)
+    if budget <= 0:
+        return None
+    cost = round(float(cost or 0.0), 2)
+    return {
+        "budget": budget,
+        "cost": cost,
+        "overrun": round(cost - budget, 2),
+        "overrun_percent": round(100.0 * (cost - budget) / budget, 1),
+    }
+
+
+def health_history(snapshots):
+    """The project's health over time, oldest first.
+
+    :param snapshots: iterable of dicts with ``date``, ``color`` (green /
+        yellow / red or empty) and ``score`` (0-100)
+    :return: list of ``{"date": iso, "color", "score"}`` and, when there is
+        at least one, the share of weeks in each colour
+    """
+    lines = sorted(
+        (
+            {"date": _iso(_day(s["date"])), "color": s.get("color") or "", "score": s.get("score")}
+            for s in snapshots
+        ),
+        key=lambda line: line["date"] or "",
+    )
+    weeks = {"green": 0, "yellow": 0, "red": 0}
+    for line in lines:
+        if line["color"] in weeks:
+            weeks[line["color"]] += 1
+    return {"snapshots": lines, "weeks": weeks}
+
+
 def gate_figures(approval_states, overridden_phases):
     """Gate and lifecycle decisions.
 
@@ -160,6 +201,8 @@ def build_figures(
     risks=None,
     currency=None,
     computed_on=None,
+    budget=None,
+    health=None,
 ):
     """Assemble the key figures of a project (see the helpers above).
 
@@ -167,6 +210,8 @@ def build_figures(
         the addon keeps no alerts (the figure is then left out)
     :param risks: dict with the counts of ``risks`` and ``issues`` (open and
         total) or ``None``
+    :param budget: :func:`budget_figures` or ``None`` (no budget)
+    :param health: :func:`health_history` or ``None``
     """
     figures = {
         "version": FIGURES_VERSION,
@@ -181,6 +226,10 @@ def build_figures(
         figures["alerts"] = int(alerts)
     if risks is not None:
         figures["risks"] = risks
+    if budget is not None:
+        figures["budget"] = budget
+    if health is not None:
+        figures["health"] = health
     return figures
 
 

@@ -256,6 +256,40 @@ class ProjectFlowRetrospective(models.Model):
                 overrides=gates.get("overrides", 0),
             ),
         ]
+        budget = figures.get("budget")
+        if budget:
+            facts.append(
+                _(
+                    "Budget: %(budget)s, spent %(cost)s (%(percent)s %% over)",
+                    budget=formatLang(env, budget["budget"], currency_obj=currency or None),
+                    cost=formatLang(env, budget["cost"], currency_obj=currency or None),
+                    percent=budget["overrun_percent"],
+                )
+                if budget["overrun"] > 0
+                else _(
+                    "Budget: %(budget)s, spent %(cost)s (within budget)",
+                    budget=formatLang(env, budget["budget"], currency_obj=currency or None),
+                    cost=formatLang(env, budget["cost"], currency_obj=currency or None),
+                )
+            )
+        health = figures.get("health") or {}
+        if health.get("snapshots"):
+            weeks = health["weeks"]
+            last = health["snapshots"][-1]
+            facts.append(
+                _(
+                    "Health over %(count)s weeks: %(green)s green, %(yellow)s yellow, %(red)s red; "
+                    "last %(last)s (%(score)s)",
+                    count=len(health["snapshots"]),
+                    green=weeks.get("green", 0),
+                    yellow=weeks.get("yellow", 0),
+                    red=weeks.get("red", 0),
+                    last=dict(green=_("green"), yellow=_("yellow"), red=_("red")).get(
+                        last["color"], "—"
+                    ),
+                    score=last["score"] if last["score"] is not None else "—",
+                )
+            )
         if gates.get("closing_rejections"):
             facts.append(_("Closing rejected %(count)s times", count=gates["closing_rejections"]))
         if "alerts" in figures:

@@ -1244,6 +1244,11 @@ class ProjectProject(models.Model):
             risks[key] += count
             if state == "open":
                 risks[f"open_{key}"] += count
+        snapshots = (
+            self.env["project.flow.health.snapshot"]
+            .sudo()
+            .search_read([("project_id", "=", project.id)], ["date", "color", "score"])
+        )
         return retro_rules.build_figures(
             dates=dates,
             phases=phase_lines,
@@ -1254,6 +1259,8 @@ class ProjectProject(models.Model):
             risks=risks,
             currency=project.currency_id.name,
             computed_on=fields.Date.context_today(self),
+            budget=retro_rules.budget_figures(project.flow_budget, -(cost or 0.0)),
+            health=retro_rules.health_history(snapshots),
         )
 
     # ------------------------------------------------------------------

@@ -1,4 +1,4 @@
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from odoo import Command, api, fields
 from odoo.exceptions import AccessError, UserError
@@ -222,6 +222,14 @@ class TestFlowRetrospective(ProjectFlowCase):
                     "date_end": deadline + timedelta(days=1 if index >= 3 else 0),
                 }
             )
+        # a budget of 400 for a cost of 500, and two weeks of health
+        project.flow_budget = 400.0
+        self.env["project.flow.health.snapshot"].create(
+            [
+                {"project_id": project.id, "date": date(2026, 3, 2), "color": "green", "score": 80},
+                {"project_id": project.id, "date": date(2026, 3, 9), "color": "red", "score": 35},
+            ]
+        )
         figures = project._flow_key_figures()
         # the phases opened and closed today, in the project manager's time zone
         today = self.design.date_actual_start
@@ -269,10 +277,18 @@ class TestFlowRetrospective(ProjectFlowCase):
         self.assertEqual(
             figures["risks"], {"risks": 0, "open_risks": 0, "issues": 0, "open_issues": 0}
         )
-        if "project.flow.alert" in self.env:
-            self.assertIn("alerts", figures)
-        else:
-            self.assertNotIn("alerts", figures)
+        self.assertIn("alerts", figures)
+        self.assertEqual(
+            figures["budget"],
+            {"budget": 400.0, "cost": 500.0, "overrun": 100.0, "overrun_percent": 25.0},
+        )
+        self.assertEqual(
+            figures["health"]["snapshots"],
+            [
+                {"date": "2026-03-02", "color": "green", "score": 80},
+                {"date": "2026-03-09", "color": "red", "score": 35},
+            ],
+        )
 
         # stored at completion, and not changed by later work
         retro = self.complete_retrospective(project)
@@ -284,6 +300,8 @@ class TestFlowRetrospective(ProjectFlowCase):
         self.assertIn("Design", html)
         self.assertIn("3 on time, 2 late", html)
         self.assertIn("1 rejections", html)
+        self.assertIn("(25.0 % over)", html)
+        self.assertIn("Health over 2 weeks: 1 green, 0 yellow, 1 red; last red (35)", html)
 
     def test_overrides_counted(self):
         self.pass_gate(self.design)

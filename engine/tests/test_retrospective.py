@@ -1,10 +1,12 @@
 from datetime import date, datetime
 
 from ..retrospective import (
+    budget_figures,
     build_figures,
     date_figures,
     effort_figures,
     gate_figures,
+    health_history,
     phase_figures,
     pick_lessons,
     slip_days,
@@ -141,3 +143,38 @@ def test_pick_lessons_phase_first_then_curated_then_newest():
     assert pick_lessons(lessons) == [2, 4, 3, 5, 1]
     assert pick_lessons(lessons, limit=2) == [2, 4]
     assert pick_lessons([]) == []
+
+
+def test_budget_figures_overrun_and_none():
+    assert budget_figures(1000, 1150) == {
+        "budget": 1000.0,
+        "cost": 1150.0,
+        "overrun": 150.0,
+        "overrun_percent": 15.0,
+    }
+    assert budget_figures(800, 600)["overrun_percent"] == -25.0
+    # no budget: no budget figures
+    assert budget_figures(0, 500) is None
+    assert budget_figures(None, 500) is None
+
+
+def test_health_history_sorted_with_weeks_per_colour():
+    history = health_history(
+        [
+            {"date": date(2026, 3, 16), "color": "red", "score": 35},
+            {"date": date(2026, 3, 2), "color": "green", "score": 82},
+            {"date": date(2026, 3, 9), "color": "yellow", "score": 61},
+            {"date": date(2026, 3, 23), "color": "red", "score": 30},
+        ]
+    )
+    assert [line["date"] for line in history["snapshots"]] == [
+        "2026-03-02",
+        "2026-03-09",
+        "2026-03-16",
+        "2026-03-23",
+    ]
+    assert history["weeks"] == {"green": 1, "yellow": 1, "red": 2}
+    assert health_history([]) == {
+        "snapshots": [],
+        "weeks": {"green": 0, "yellow": 0, "red": 0},
+    }
