@@ -62,6 +62,10 @@
         "views/project_flow_minutes_menus.xml",
         "views/project_flow_checkin_menus.xml",
         "views/project_flow_outbox_menus.xml",
+        "security/project_flow_portal_rules.xml",
+        "data/project_flow_portal_data.xml",
+        "views/project_flow_department_views.xml",
+        "views/project_flow_portal_templates.xml",
     ],
     "demo": [
         "demo/project_flow_demo.xml",
@@ -69,6 +73,7 @@
         "demo/project_flow_minutes_demo.xml",
         "demo/project_flow_checkin_demo.xml",
         "demo/project_flow_outbox_demo.xml",
+        "demo/project_flow_portal_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

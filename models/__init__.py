@@ -38,3 +38,4 @@ from . import project_flow_meeting_item
 from . import project_flow_checkin
 from . import project_milestone
 from . import res_users
+from . import hr_department

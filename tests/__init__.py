@@ -15,3 +15,5 @@ from . import test_meeting
 from . import test_checkin
 from . import test_digest
 from . import test_outbox
+from . import test_department
+from . import test_portal
