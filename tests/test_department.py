@@ -50,6 +50,9 @@ class TestFlowDepartment(TransactionCase):
                 "flow_department_id": cls.dep_sales.id,
             }
         )
+        cls.risk = env["project.flow.risk"].create(
+            {"name": "Flash supplier late", "project_id": cls.firmware_project.id}
+        )
         cls.task = env["project.task"].create(
             {"name": "Bootloader", "project_id": cls.firmware_project.id, "user_ids": False}
         )
@@ -65,6 +68,10 @@ class TestFlowDepartment(TransactionCase):
             )
             self.assertEqual(projects, self.firmware_project, user.login)
             self.assertEqual(self.task.with_user(user).read(["name"])[0]["name"], "Bootloader")
+            self.assertEqual(
+                self.env["project.flow.risk"].with_user(user).search([("id", "=", self.risk.id)]),
+                self.risk,
+            )
         for user in (self.other, self.engineer):
             self.assertFalse(
                 self.env["project.project"]
@@ -74,6 +81,9 @@ class TestFlowDepartment(TransactionCase):
             )
             with self.assertRaises(AccessError):
                 self.task.with_user(user).read(["name"])
+            self.assertFalse(
+                self.env["project.flow.risk"].with_user(user).search([("id", "=", self.risk.id)])
+            )
         # the sales project has no manager among our users
         with self.assertRaises(AccessError):
             self.sales_project.with_user(self.head).read(["name"])

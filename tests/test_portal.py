@@ -77,6 +77,11 @@ class TestFlowPortal(HttpCase, ProjectFlowCase):
         self.assertIn("o_flow_portal_gantt", response.text)
         self.assertNotIn("Internal cost note", response.text)
         self.assertNotIn(self.other_project.name, response.text)
+        projects_page = self.url_open("/my/projects")
+        self.assertIn(f'href="/my/projects/{self.project.id}/flow"', projects_page.text)
+        self.assertNotIn(self.other_project.name, projects_page.text)
+        project_page = self.url_open(f"/my/projects/{self.project.id}")
+        self.assertIn(f'href="/my/projects/{self.project.id}/flow"', project_page.text)
 
     def test_other_project_denied_by_url(self):
         response = self.url_open(self._url(self.other_project))
