@@ -30,7 +30,10 @@ def parse_max_mb(value, default=DEFAULT_MAX_MB):
         size = float(value)
     except (TypeError, ValueError):
         return default
-    return size if size > 0 else default
+    if size <= 0:
+        return default
+    # "10" reads better than "10.0" in the messages
+    return int(size) if size.is_integer() else size
 
 
 def check_upload(filename, size, mimetype, allowed_extensions, max_mb):

@@ -12,6 +12,7 @@ def test_parse_extensions_normalises():
 
 def test_parse_max_mb_falls_back():
     assert parse_max_mb("2.5") == 2.5
+    assert str(parse_max_mb("10")) == "10"
     assert parse_max_mb("x") == 10
     assert parse_max_mb("0") == 10
 
