@@ -75,6 +75,10 @@
         "data/project_flow_health_cron.xml",
         "views/project_flow_health_views.xml",
         "views/res_config_settings_health_views.xml",
+        "security/project_flow_portal_rules.xml",
+        "data/project_flow_portal_data.xml",
+        "views/project_flow_department_views.xml",
+        "views/project_flow_portal_templates.xml",
         "views/project_flow_menus.xml",
         "views/project_flow_planning_menus.xml",
         "views/project_flow_improve_menus.xml",
@@ -97,6 +101,7 @@
         "demo/project_flow_alerts_demo.xml",
         "demo/project_flow_retro_demo.xml",
         "demo/project_flow_health_demo.xml",
+        "demo/project_flow_portal_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -1,1 +1,2 @@
 from . import gantt_export
+from . import portal

@@ -1622,3 +1622,83 @@ class ProjectProject(models.Model):
         """Re-sync the events of these projects' milestones (members changed)."""
         milestones = self.env["project.milestone"].sudo().search([("project_id", "in", self.ids)])
         milestones._flow_sync_calendar()
+
+    # Departments ---------------------------------------------------------
+
+    flow_department_id = fields.Many2one(
+        "hr.department",
+        string="Main department",
+        index="btree_not_null",
+        help="The department that owns the project; its manager sees the project.",
+    )
+    flow_department_ids = fields.Many2many(
+        "hr.department",
+        "project_project_flow_department_rel",
+        "project_id",
+        "department_id",
+        string="Involved departments",
+        help="Every department the project involves; their managers see the project.",
+    )
+    flow_department_managed = fields.Boolean(
+        string="In a department I manage",
+        compute="_compute_flow_department_managed",
+        search="_search_flow_department_managed",
+    )
+
+    flow_department_mine = fields.Boolean(
+        string="In my department",
+        compute="_compute_flow_department_mine",
+        search="_search_flow_department_mine",
+    )
+
+    @api.depends("flow_department_id", "flow_department_ids")
+    @api.depends_context("uid")
+    def _compute_flow_department_mine(self):
+        mine = self.env["hr.department"]._flow_of_user(self.env.user)
+        for project in self:
+            project.flow_department_mine = bool(
+                (project.flow_department_id | project.flow_department_ids) & mine
+            )
+
+    def _search_flow_department_mine(self, operator, value):
+        if operator not in ("=", "!="):
+            raise UserError(_("Unsupported search on the field In my department."))
+        mine = self.env["hr.department"]._flow_of_user(self.env.user)
+        positive = (operator == "=") == bool(value)
+        domain = [
+            "|",
+            ("flow_department_id", "in", mine.ids),
+            ("flow_department_ids", "in", mine.ids),
+        ]
+        return domain if positive else ["!", *domain]
+
+    @api.depends("flow_department_id", "flow_department_ids")
+    @api.depends_context("uid")
+    def _compute_flow_department_managed(self):
+        managed = self.env["hr.department"]._flow_managed_by(self.env.user)
+        for project in self:
+            project.flow_department_managed = bool(
+                (project.flow_department_id | project.flow_department_ids) & managed
+            )
+
+    def _search_flow_department_managed(self, operator, value):
+        if operator not in ("=", "!="):
+            raise UserError(_("Unsupported search on the field In a department I manage."))
+        managed = self.env["hr.department"]._flow_managed_by(self.env.user)
+        positive = (operator == "=") == bool(value)
+        domain = [
+            "|",
+            ("flow_department_id", "in", managed.ids),
+            ("flow_department_ids", "in", managed.ids),
+        ]
+        return domain if positive else ["!", *domain]
+
+    @api.onchange("flow_department_id")
+    def _onchange_flow_department_id(self):
+        """Offer the main department among the involved ones (filters and the
+        managers' rule look at both fields, so this is a convenience only)."""
+        for project in self:
+            if project.flow_department_id and project.flow_department_id not in (
+                project.flow_department_ids
+            ):
+                project.flow_department_ids |= project.flow_department_id

@@ -1154,3 +1154,57 @@ class ProjectTask(models.Model):
             "project_flow.action_report_flow_gantt", res_ids=[], data={"gantt": values}
         )
         return pdf
+
+    # Departments ---------------------------------------------------------
+
+    flow_department_id = fields.Many2one(
+        "hr.department",
+        string="Department",
+        compute="_compute_flow_department_id",
+        store=True,
+        readonly=False,
+        index="btree_not_null",
+        help="By default the department of the first assignee's employee, else the project's "
+        "main department.",
+    )
+
+    @api.depends("user_ids", "project_id.flow_department_id")
+    def _compute_flow_department_id(self):
+        employees = (
+            self.env["hr.employee"]
+            .sudo()
+            .search([("user_id", "in", self.user_ids.ids), ("department_id", "!=", False)])
+        )
+        department_by_user = {}
+        for employee in employees:
+            # one employee per user and company; prefer the task's company below
+            department_by_user.setdefault(employee.user_id.id, []).append(employee)
+        for task in self:
+            department = self.env["hr.department"]
+            for user in task.user_ids:
+                candidates = department_by_user.get(user.id, [])
+                match = [e for e in candidates if e.company_id == task.company_id] or candidates
+                if match:
+                    department = match[0].department_id
+                    break
+            task.flow_department_id = department or task.project_id.flow_department_id
+
+    flow_department_mine = fields.Boolean(
+        string="In my department",
+        compute="_compute_flow_department_mine",
+        search="_search_flow_department_mine",
+    )
+
+    @api.depends("flow_department_id")
+    @api.depends_context("uid")
+    def _compute_flow_department_mine(self):
+        mine = self.env["hr.department"]._flow_of_user(self.env.user)
+        for task in self:
+            task.flow_department_mine = task.flow_department_id in mine
+
+    def _search_flow_department_mine(self, operator, value):
+        if operator not in ("=", "!="):
+            raise UserError(_("Unsupported search on the field In my department."))
+        mine = self.env["hr.department"]._flow_of_user(self.env.user)
+        positive = (operator == "=") == bool(value)
+        return [("flow_department_id", "in" if positive else "not in", mine.ids)]

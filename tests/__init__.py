@@ -27,3 +27,5 @@ from . import test_workspace
 from . import test_forecast
 from . import test_risk
 from . import test_health
+from . import test_department
+from . import test_portal
