@@ -1,8 +1,10 @@
 """What every channel shares: the message, the outcome of one delivery, the
 HTTP transport and the channel base class."""
 
+import re
 import time
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
 #: Outcome statuses.  ``OK``: delivered.  ``TRANSIENT``: try again later
 #: (network down, throttled, server busy).  ``PERMANENT``: never retry (bad
@@ -77,6 +79,28 @@ class Response:
     text: str = ""
 
 
+#: configuration keys whose values never appear in an error message
+SECRET_KEYS = ("token", "secret", "app_key", "app_secret")
+_QUERY = re.compile(r"\?[^\s'\"()<>]*")
+
+
+def redact(text, secrets=()):
+    """``text`` without secrets: every value of ``secrets`` (as written and
+    url-encoded) becomes ``***`` and query strings (which carry access
+    tokens and signatures) are cut.  Error messages of ``requests`` quote
+    the whole URL; they end up in the outbox, which flow managers read.
+
+    >>> redact("GET /hook/abc123?access_token=t0k&sign=x failed", ["abc123"])
+    'GET /hook/***?… failed'
+    """
+    text = str(text or "")
+    for value in secrets:
+        if value and len(str(value)) >= 3:
+            value = str(value)
+            text = text.replace(quote(value, safe=""), "***").replace(value, "***")
+    return _QUERY.sub("?…", text)
+
+
 class Transport:
     """Thin HTTP layer over ``requests`` with timeouts; engine classes take it
     as a parameter so tests can inject a fake one."""
@@ -134,8 +158,12 @@ class Channel:
         try:
             resp = self.transport.request("POST", self.base_url + path, params=params, json=json)
         except TransportError as exc:
-            return Outcome(TRANSIENT, "network", str(exc))
+            return Outcome(TRANSIENT, "network", self.redact(exc))
         return self.classify(resp.status, resp.data, resp.text)
+
+    def redact(self, text):
+        """``text`` without this channel's secrets (see :func:`redact`)."""
+        return redact(text, [self.config.get(key) for key in SECRET_KEYS])
 
     def classify_http(self, status, data, text):
         """Shared handling of HTTP-level failures; ``None`` when the HTTP

@@ -161,7 +161,7 @@ class DingTalkWork(Channel):
         try:
             resp = self.transport.request("GET", self.base_url + "/gettoken", params=params)
         except TransportError as exc:
-            return Outcome(TRANSIENT, "network", str(exc)), "", 0
+            return Outcome(TRANSIENT, "network", self.redact(exc)), "", 0
         outcome = self.classify(resp.status, resp.data, resp.text)
         if outcome.status == TOKEN:
             # gettoken itself never answers "token expired": wrong credentials

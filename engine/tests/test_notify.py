@@ -32,7 +32,7 @@ from ..notify import (
     record_sends,
     token_needs_refresh,
 )
-from ..notify.base import Response
+from ..notify.base import Response, redact
 from ..notify.policy import digest_key
 
 
@@ -223,6 +223,27 @@ def test_network_errors_are_transient():
     outcome = WeComRobot({"token": "k"}, transport).send(MSG)
     assert outcome.status == TRANSIENT
     assert "ReadTimeout" in outcome.describe()
+
+
+def test_network_errors_never_show_secrets():
+    """requests quotes the whole URL in its errors; the outbox (read by flow
+    managers) must not learn the webhook token, key or signature from it."""
+    error = TransportError(
+        "ConnectionError: HTTPConnectionPool(host='oapi.dingtalk.com', port=443): Max retries "
+        "exceeded with url: /robot/send?access_token=tok-SECRET1&timestamp=1&sign=c2ln%2B "
+        "(Caused by NewConnectionError('refused'))"
+    )
+    robot = DingTalkRobot({"token": "tok-SECRET1", "secret": "SECabc123"}, FakeTransport(error))
+    outcome = robot.send(MSG)
+    assert outcome.status == TRANSIENT
+    text = outcome.describe()
+    assert "tok-SECRET1" not in text and "sign=" not in text
+    assert "ConnectionError" in text and "/robot/send?…" in text
+    # a token in the URL path (Feishu's webhook) is masked as well
+    hook = TransportError("ConnectTimeout: /open-apis/bot/v2/hook/f00d-beef-token timed out")
+    bot = FeishuBot({"token": "f00d-beef-token", "secret": "s3cr3t"}, FakeTransport(hook))
+    assert "f00d-beef-token" not in bot.send(MSG).describe()
+    assert redact("app_secret=a%2Fb failed", ["a/b"]) == "app_secret=*** failed"
 
 
 # ---------------------------------------------------------------------------
