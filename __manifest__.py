@@ -71,6 +71,7 @@
         "data/project_flow_calendar_data.xml",
         "views/project_flow_workspace_views.xml",
         "views/res_config_settings_workspace_views.xml",
+        "data/project_flow_workspace_data.xml",
         "security/project_flow_health_rules.xml",
         "data/project_flow_health_cron.xml",
         "views/project_flow_health_views.xml",

@@ -97,9 +97,11 @@ class ResCompany(models.Model):
 
     flow_workspace_home = fields.Boolean(
         string="Open My work after login",
+        default=True,
         help="Flow users of this company who have not chosen a home action land on My work "
-        "after login. Turning it off gives them Odoo's default landing page back; users who "
-        "chose another home action keep it either way.",
+        "after login (system administrators keep Odoo's start page). Turning it off gives "
+        "them Odoo's default landing page back; users who chose another home action keep it "
+        "either way.",
     )
 
     def write(self, vals):
@@ -108,9 +110,17 @@ class ResCompany(models.Model):
             self._flow_apply_workspace_home()
         return result
 
+    @api.model
+    def _flow_apply_workspace_home_all(self):
+        """At installation: My work becomes the landing page of the flow users
+        of the companies that want it (all, by default)."""
+        self.sudo().search([])._flow_apply_workspace_home()
+
     def _flow_apply_workspace_home(self):
         """Set (or clear) My work as home action of the companies' flow
-        users, leaving alone the users who picked another home action."""
+        users, leaving alone the users who picked another home action and,
+        when setting it, the system administrators (they keep Odoo's start
+        page to configure the database)."""
         action = self.env.ref(
             "project_flow.action_project_flow_workspace", raise_if_not_found=False
         )
@@ -124,14 +134,15 @@ class ResCompany(models.Model):
         ):
             if not companies:
                 continue
-            users = Users.search(
-                [
-                    ("share", "=", False),
-                    ("company_id", "in", companies.ids),
-                    ("groups_id", "in", group.ids),
-                    ("action_id", "=", False if enabled else action.id),
-                ]
-            )
+            domain = [
+                ("share", "=", False),
+                ("company_id", "in", companies.ids),
+                ("groups_id", "in", group.ids),
+                ("action_id", "=", False if enabled else action.id),
+            ]
+            if enabled:
+                domain.append(("groups_id", "not in", self.env.ref("base.group_system").ids))
+            users = Users.search(domain)
             # sudo: an administrator sets other users' home action
             users.write({"action_id": action.id if enabled else False})
 

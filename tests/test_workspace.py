@@ -370,9 +370,25 @@ class TestWorkspaceHome(ProjectFlowCase):
     """The company setting "Open My work after login" sets the home action
     of flow users who have none, and takes back only what it set."""
 
+    def test_my_work_is_the_default_landing(self):
+        """On by default: at installation the flow users without a home action
+        land on My work; system administrators keep Odoo's start page."""
+        action = self.env.ref("project_flow.action_project_flow_workspace")
+        self.assertTrue(self.company.flow_workspace_home)
+        self.assertTrue(self.env["res.company"].new({"name": "New"}).flow_workspace_home)
+        admin = self.env.ref("base.user_admin")
+        admin.action_id = False
+        # what the installation runs (data/project_flow_workspace_data.xml)
+        self.env["res.company"]._flow_apply_workspace_home_all()
+        self.assertEqual(self.user_flow.action_id.id, action.id)
+        self.assertEqual(self.user_manager.action_id.id, action.id)
+        self.assertFalse(admin.action_id, "system administrators keep Odoo's start page")
+        self.assertFalse(self.user_outsider.action_id, "not a flow user")
+
     def test_home_action_setting(self):
         action = self.env.ref("project_flow.action_project_flow_workspace")
         own_choice = self.env.ref("project.open_view_project_all")
+        self.env["res.config.settings"].create({"flow_workspace_home": False}).execute()
         self.user_qa.action_id = own_choice.id
         settings = self.env["res.config.settings"].create({"flow_workspace_home": True})
         settings.execute()
