@@ -77,3 +77,51 @@ class ProjectFlowBaselineLine(models.Model):
             line.current_date_finish = finish
             line.start_variance = variances.get((line.id, "start")) or 0
             line.finish_variance = variances.get((line.id, "finish")) or 0
+
+    @api.model
+    def _flow_reference_figures(self, records, field, current, domain=()):
+        """Where ``records`` (tasks or phases) stood in their project's
+        reference baseline, and how far their current dates have moved.
+
+        One read of the reference lines, then one working calendar per
+        project calendar for the variances.
+
+        :param field: the lines' link to the records (``task_id``, ``phase_id``)
+        :param current: ``{record id: (start, finish)}``, the current dates
+        :return: ``{record id: (start, finish, start variance, finish variance)}``
+        """
+        references = records.project_id.flow_baseline_id
+        lines = {}
+        if references:
+            # sudo: whoever may see the record may see where it was planned
+            for line in self.sudo().search_read(
+                [
+                    ("baseline_id", "in", references.ids),
+                    (field, "in", records._origin.ids),
+                    *domain,
+                ],
+                ["baseline_id", field, "date_start", "date_finish"],
+            ):
+                lines[(line["baseline_id"][0], line[field][0])] = line
+        dates = {}
+        items = []
+        for record in records:
+            line = lines.get((record.project_id.flow_baseline_id.id, record._origin.id))
+            start = (line and line["date_start"]) or None
+            finish = (line and line["date_finish"]) or None
+            dates[record.id] = (start, finish)
+            if line:
+                current_start, current_finish = current[record.id]
+                project_id = record.project_id.id
+                items.append(((record.id, "start"), project_id, start, current_start))
+                items.append(((record.id, "finish"), project_id, finish, current_finish))
+        variances = self.env["project.project"]._flow_working_day_variances(items)
+        return {
+            record_id: (
+                start,
+                finish,
+                variances.get((record_id, "start")) or 0,
+                variances.get((record_id, "finish")) or 0,
+            )
+            for record_id, (start, finish) in dates.items()
+        }
