@@ -181,6 +181,23 @@ class Channel:
     def classify(self, status, data, text=""):
         raise NotImplementedError
 
+    #: provider codes that mean "too many messages" (retried after the penalty)
+    throttled_codes = frozenset()
+    #: provider codes that no retry can fix (bad token, robot removed, …)
+    permanent_codes = frozenset()
+
+    def classify_code(self, code, msg, data, ok_message="ok"):
+        """The outcome of a provider's answer code: 0 is success, throttling
+        is transient with the channel's penalty, a permanent code fails,
+        anything else is retried."""
+        if code == 0:
+            return Outcome(OK, "0", msg or ok_message, data=data)
+        if code in self.throttled_codes:
+            return Outcome(TRANSIENT, str(code), msg, penalty=self.penalty, data=data)
+        if code in self.permanent_codes:
+            return Outcome(PERMANENT, str(code), msg, data=data)
+        return Outcome(TRANSIENT, str(code), msg, data=data)
+
     def send(self, message):
         """Deliver ``message``; return an :class:`Outcome`."""
         raise NotImplementedError

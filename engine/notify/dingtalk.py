@@ -72,6 +72,8 @@ class DingTalkRobot(Channel):
     default_base_url = "https://oapi.dingtalk.com"
     rate_limit = (20, 60)
     penalty = 600
+    throttled_codes = ROBOT_THROTTLED
+    permanent_codes = ROBOT_PERMANENT
     max_chars = 4000
     required = ("token",)
 
@@ -107,15 +109,7 @@ class DingTalkRobot(Channel):
         http = self.classify_http(status, data, text)
         if http:
             return http
-        code = _errcode(data)
-        msg = str(data.get("errmsg") or "")
-        if code == 0:
-            return Outcome(OK, "0", msg or "ok", data=data)
-        if code in ROBOT_THROTTLED:
-            return Outcome(TRANSIENT, str(code), msg, penalty=self.penalty, data=data)
-        if code in ROBOT_PERMANENT:
-            return Outcome(PERMANENT, str(code), msg, data=data)
-        return Outcome(TRANSIENT, str(code), msg, data=data)
+        return self.classify_code(_errcode(data), str(data.get("errmsg") or ""), data)
 
     def send(self, message):
         return self.post("/robot/send", params=self.params(), json=self.payload(message))

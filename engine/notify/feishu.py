@@ -16,7 +16,7 @@ import base64
 import hashlib
 import hmac
 
-from .base import OK, PERMANENT, TRANSIENT, Channel, Outcome
+from .base import Channel
 
 
 def feishu_sign(secret, timestamp):
@@ -34,6 +34,8 @@ class FeishuBot(Channel):
     default_base_url = "https://open.feishu.cn"
     rate_limit = (100, 60)
     penalty = 60
+    throttled_codes = THROTTLED
+    permanent_codes = PERMANENT_CODES
     # the request body is limited to 20 KB
     max_chars = 6000
     required = ("token",)
@@ -65,13 +67,7 @@ class FeishuBot(Channel):
         except (TypeError, ValueError):
             code = -1
         msg = str(data.get("msg") or data.get("StatusMessage") or "")
-        if code == 0:
-            return Outcome(OK, "0", msg or "success", data=data)
-        if code in THROTTLED:
-            return Outcome(TRANSIENT, str(code), msg, penalty=self.penalty, data=data)
-        if code in PERMANENT_CODES:
-            return Outcome(PERMANENT, str(code), msg, data=data)
-        return Outcome(TRANSIENT, str(code), msg, data=data)
+        return self.classify_code(code, msg, data, ok_message="success")
 
     def send(self, message):
         token = self.config.get("token") or ""

@@ -8,7 +8,7 @@ removed webhook key.  (WeCom "群机器人配置说明",
 developer.work.weixin.qq.com/document/path/91770.)
 """
 
-from .base import OK, PERMANENT, TRANSIENT, Channel, Outcome
+from .base import Channel
 
 THROTTLED = {45009, 45033}
 PERMANENT_CODES = {93000, 93004, 93008, 40008, 40058, 44004, 40001, 40014}
@@ -19,6 +19,8 @@ class WeComRobot(Channel):
     default_base_url = "https://qyapi.weixin.qq.com"
     rate_limit = (20, 60)
     penalty = 60
+    throttled_codes = THROTTLED
+    permanent_codes = PERMANENT_CODES
     # markdown content is limited to 4096 bytes (UTF-8): stay well below
     max_chars = 1300
     required = ("token",)
@@ -37,14 +39,7 @@ class WeComRobot(Channel):
             code = int(data.get("errcode", 0))
         except (TypeError, ValueError):
             code = -1
-        msg = str(data.get("errmsg") or "")
-        if code == 0:
-            return Outcome(OK, "0", msg or "ok", data=data)
-        if code in THROTTLED:
-            return Outcome(TRANSIENT, str(code), msg, penalty=self.penalty, data=data)
-        if code in PERMANENT_CODES:
-            return Outcome(PERMANENT, str(code), msg, data=data)
-        return Outcome(TRANSIENT, str(code), msg, data=data)
+        return self.classify_code(code, str(data.get("errmsg") or ""), data)
 
     def send(self, message):
         return self.post(
