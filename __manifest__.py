@@ -80,6 +80,7 @@
         "data/project_flow_portal_data.xml",
         "views/project_flow_department_views.xml",
         "views/project_flow_portal_templates.xml",
+        "data/project_flow_kpi_data.xml",
         "views/project_flow_menus.xml",
         "views/project_flow_planning_menus.xml",
         "views/project_flow_improve_menus.xml",

@@ -50,3 +50,4 @@ from . import project_flow_phase_forecast
 from . import project_flow_risk_model
 from . import project_flow_health_snapshot
 from . import hr_department
+from . import project_task_kpi
