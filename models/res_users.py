@@ -1,4 +1,4 @@
-from odoo import _, fields, models
+from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 from .project_flow_meeting import split_aliases
@@ -59,3 +59,52 @@ class ResUsers(models.Model):
                 names.append(address.split("@", 1)[0])
         names.extend(split_aliases(self.flow_alias_names))
         return tuple(dict.fromkeys(name for name in names if name))
+
+    # My work as landing page: users who become flow users later than the
+    # module's installation (new users, or users given a project group) get
+    # it as their companies' setting says, like those present at installation.
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        users = super().create(vals_list)
+        users._flow_apply_workspace_home(self.browse())
+        return users
+
+    def write(self, vals):
+        group = self.env.ref("project_flow.group_flow_user", raise_if_not_found=False)
+        if not group or not any(
+            key.startswith(("groups_id", "sel_groups_", "in_group_")) for key in vals
+        ):
+            return super().write(vals)
+        before = self.sudo().filtered_domain([("groups_id", "in", group.ids)])
+        result = super().write(vals)
+        self._flow_apply_workspace_home(before)
+        return result
+
+    def _flow_apply_workspace_home(self, already_flow_users):
+        """Give My work as home action to these users when they have just
+        become flow users (not in ``already_flow_users``), work in a company
+        that wants it, have no home action, and are neither portal users nor
+        system administrators (see ``res.company._flow_apply_workspace_home``)."""
+        group = self.env.ref("project_flow.group_flow_user", raise_if_not_found=False)
+        action = self.env.ref(
+            "project_flow.action_project_flow_workspace", raise_if_not_found=False
+        )
+        if not group or not action:
+            return
+        newcomers = (
+            (self - already_flow_users)
+            .sudo()
+            .filtered_domain(
+                [
+                    ("share", "=", False),
+                    ("action_id", "=", False),
+                    ("groups_id", "in", group.ids),
+                    ("groups_id", "not in", self.env.ref("base.group_system").ids),
+                    ("company_id.flow_workspace_home", "=", True),
+                ]
+            )
+        )
+        if newcomers:
+            # sudo: an administrator gives other users their home action
+            super(ResUsers, newcomers).write({"action_id": action.id})

@@ -385,6 +385,26 @@ class TestWorkspaceHome(ProjectFlowCase):
         self.assertFalse(admin.action_id, "system administrators keep Odoo's start page")
         self.assertFalse(self.user_outsider.action_id, "not a flow user")
 
+    def test_new_flow_users_land_on_my_work(self):
+        """Users who become flow users after the installation get My work
+        too: a new user, or an existing user given a project group."""
+        action = self.env.ref("project_flow.action_project_flow_workspace")
+        newcomer = self._new_user("pf_newcomer", "Niu Newcomer", "project.group_project_user")
+        self.assertEqual(newcomer.action_id.id, action.id)
+        promoted = self._new_user("pf_promoted", "Pan Promoted", None)
+        self.assertFalse(promoted.action_id, "not a flow user yet")
+        promoted.groups_id = [(4, self.env.ref("project.group_project_user").id)]
+        self.assertEqual(promoted.action_id.id, action.id)
+        # a user's own choice is kept; a second group change does not take it back
+        own_choice = self.env.ref("project.open_view_project_all")
+        promoted.action_id = own_choice.id
+        promoted.groups_id = [(4, self.env.ref("project.group_project_manager").id)]
+        self.assertEqual(promoted.action_id.id, own_choice.id)
+        # nor when the company does not want it
+        self.env["res.config.settings"].create({"flow_workspace_home": False}).execute()
+        late = self._new_user("pf_late", "Lu Late", "project.group_project_user")
+        self.assertFalse(late.action_id)
+
     def test_home_action_setting(self):
         action = self.env.ref("project_flow.action_project_flow_workspace")
         own_choice = self.env.ref("project.open_view_project_all")
