@@ -15,7 +15,7 @@ class ProjectTask(models.Model):
     a folded stage closed when it got there.
     """
 
-    _inherit = "project.task"
+    _inherit = "project.task"  # pylint: disable=consider-merging-classes-inherited
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -48,8 +48,9 @@ class ProjectTask(models.Model):
 
     def _flow_stamp_date_end(self):
         to_stamp = self.filtered(lambda t: t.state == "1_done" and not t.date_end)
-        if to_stamp:
-            super(ProjectTask, to_stamp.sudo()).write({"date_end": fields.Datetime.now()})
+        if not to_stamp:
+            return True
+        return super(ProjectTask, to_stamp.sudo()).write({"date_end": fields.Datetime.now()})
 
     @api.model
     def _flow_backfill_date_end(self):
