@@ -93,6 +93,8 @@
         "views/project_flow_workspace_menus.xml",
         "views/project_flow_health_menus.xml",
         "security/project_flow_kpi_rules.xml",
+        "reports/project_flow_kpi_views.xml",
+        "views/project_flow_kpi_menus.xml",
         "views/project_flow_menu_sections.xml",
     ],
     "demo": [
