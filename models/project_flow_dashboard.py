@@ -179,11 +179,68 @@ class ProjectFlowDashboard(models.AbstractModel):
         gran = self._kpi_granularity(kind)
         dep_names = {}
 
-        KpiTask = self.env["project.flow.kpi.task"]
-        KpiPhase = self.env["project.flow.kpi.phase"]
         task_domain = self._kpi_task_domain(flt)
         project_domain = self._kpi_project_domain(flt)
+        c = {
+            "flt": flt,
+            "kind": kind,
+            "start": start,
+            "end": end,
+            "prev_start": prev_start,
+            "trend": trend,
+            "first": first,
+            "cur": cur,
+            "prev": prev,
+            "gran": gran,
+            "dep_names": dep_names,
+            "task_domain": task_domain,
+            "project_domain": project_domain,
+        }
+        c.update(self._kpi_read_tasks(c))
+        c["label"] = self._kpi_period_label(kind, start)
+        c["dept_order"] = sorted(
+            (d for d in dep_names if d), key=lambda d: (dep_names[d] or "").lower()
+        ) + ([False] if False in dep_names else [])
+        c.update(self._kpi_read_others(c))
+        kpis = self._kpi_cards(c)
+        charts = self._kpi_charts(c)
+        lists = self._kpi_lists(c)
+        monthly_review = self._kpi_review(c)
+        label = c["label"]
 
+        return {
+            "period": {
+                "start": fields.Date.to_string(start),
+                "end": fields.Date.to_string(end),
+                "label": label,
+                "previous_start": fields.Date.to_string(prev_start),
+                "previous_end": fields.Date.to_string(prev_end),
+            },
+            "filters": dict(flt, date=fields.Date.to_string(day)),
+            "options": self._kpi_options(),
+            "kpis": kpis,
+            "portfolio": lists["portfolio"],
+            "charts": charts,
+            "top_risks": lists["top_risks"],
+            "open_alerts": lists["open_alerts"],
+            "bottlenecks": lists["bottlenecks"],
+            "monthly_review": monthly_review,
+        }
+
+    def _kpi_read_tasks(self, c):
+        """Tallies of the task KPI view (sums and counts per period and department)."""
+        (
+            kind,
+            end,
+            prev_start,
+            first,
+            gran,
+            dep_names,
+            task_domain,
+        ) = (
+            c[k] for k in ("kind", "end", "prev_start", "first", "gran", "dep_names", "task_domain")
+        )
+        KpiTask = self.env["project.flow.kpi.task"]
         # 1. Tasks closed: on-time, delivery cycle, count (trend window).
         closed = {k: kpi.Tally() for k in ("count", "on_time", "cycle")}
         for done_day, dept, count, ot_sum, ot_count, cy_sum, cy_count in KpiTask._read_group(
@@ -251,6 +308,19 @@ class ProjectFlowDashboard(models.AbstractModel):
             bucket = self._kpi_bucket(kind, bucket_day)
             people.add(bucket if overall else (bucket, dept_id or False), count, count)
 
+        return {"closed": closed, "due": due, "rework": rework, "defect": defect, "people": people}
+
+    def _kpi_read_others(self, c):
+        """Tallies of timesheets, closed projects, milestones and alerts."""
+        (
+            flt,
+            kind,
+            end,
+            prev_start,
+            first,
+            gran,
+            project_domain,
+        ) = (c[k] for k in ("flt", "kind", "end", "prev_start", "first", "gran", "project_domain"))
         # 5. Hours logged (timesheets the user may read) per person.
         line_domain = [("project_id", "any", project_domain)]
         if flt["department_ids"]:
@@ -271,7 +341,7 @@ class ProjectFlowDashboard(models.AbstractModel):
         # 6. Closed projects: first actual start to last actual end of phases.
         project_cycle = kpi.Tally()
         closed_projects = {}
-        for project, first_start, last_end in KpiPhase._read_group(
+        for project, first_start, last_end in self.env["project.flow.kpi.phase"]._read_group(
             self._kpi_phase_domain(flt) + [("project_flow_state", "=", "closed")],
             groupby=["project_id"],
             aggregates=["date_start:min", "date_end:max"],
@@ -288,26 +358,11 @@ class ProjectFlowDashboard(models.AbstractModel):
             ("flow_achievement", "in", ["on_time", "late", "missed"]),
         ]
 
-        def milestone_period(a, b):
-            return [
-                "|",
-                "&",
-                ("is_reached", "=", True),
-                "&",
-                ("reached_date", ">=", fields.Date.to_string(a)),
-                ("reached_date", "<=", fields.Date.to_string(b)),
-                "&",
-                ("is_reached", "=", False),
-                "&",
-                ("deadline", ">=", fields.Date.to_string(a)),
-                ("deadline", "<=", fields.Date.to_string(b)),
-            ]
-
         milestones = kpi.Tally()
         for achievement, reached, reached_day, deadline, count in self.env[
             "project.milestone"
         ]._read_group(
-            milestone_domain + milestone_period(prev_start, end),
+            milestone_domain + self._kpi_milestone_period(prev_start, end),
             groupby=["flow_achievement", "is_reached", "reached_date:day", "deadline:day"],
             aggregates=["__count"],
         ):
@@ -331,10 +386,87 @@ class ProjectFlowDashboard(models.AbstractModel):
             if responded:
                 responses.add(bucket, hours_sum, count)
 
-        # ------------------------------------------------------------------
-        # KPI cards
-        # ------------------------------------------------------------------
-        label = self._kpi_period_label(kind, start)
+        return {
+            "line_domain": line_domain,
+            "hours": hours,
+            "hour_people": hour_people,
+            "project_cycle": project_cycle,
+            "closed_projects": closed_projects,
+            "milestone_domain": milestone_domain,
+            "milestones": milestones,
+            "alert_domain": alert_domain,
+            "alerts": alerts,
+            "responses": responses,
+        }
+
+    @staticmethod
+    def _kpi_milestone_period(start, end):
+        """Milestones reached in the period, or unreached with their deadline in it."""
+        return [
+            "|",
+            "&",
+            ("is_reached", "=", True),
+            "&",
+            ("reached_date", ">=", fields.Date.to_string(start)),
+            ("reached_date", "<=", fields.Date.to_string(end)),
+            "&",
+            ("is_reached", "=", False),
+            "&",
+            ("deadline", ">=", fields.Date.to_string(start)),
+            ("deadline", "<=", fields.Date.to_string(end)),
+        ]
+
+    def _kpi_cards(self, c):
+        """The KPI cards, in the contract's order, each with its drill-down."""
+        (
+            kind,
+            start,
+            end,
+            cur,
+            prev,
+            task_domain,
+            closed,
+            due,
+            rework,
+            defect,
+            people,
+            hours,
+            hour_people,
+            project_cycle,
+            closed_projects,
+            line_domain,
+            milestone_domain,
+            milestones,
+            alert_domain,
+            alerts,
+            responses,
+        ) = (
+            c[k]
+            for k in (
+                "kind",
+                "start",
+                "end",
+                "cur",
+                "prev",
+                "task_domain",
+                "closed",
+                "due",
+                "rework",
+                "defect",
+                "people",
+                "hours",
+                "hour_people",
+                "project_cycle",
+                "closed_projects",
+                "line_domain",
+                "milestone_domain",
+                "milestones",
+                "alert_domain",
+                "alerts",
+                "responses",
+            )
+        )
+        label = c["label"]
 
         def closed_kpi(b):
             return self._between("date_done", *kpi.period_bounds(kind, b))
@@ -468,7 +600,7 @@ class ProjectFlowDashboard(models.AbstractModel):
                 lambda b: kpi.rate(milestones.sum(b), milestones.count(b)),
                 self._action(
                     "project.milestone",
-                    milestone_domain + milestone_period(*cur_bounds),
+                    milestone_domain + self._kpi_milestone_period(*cur_bounds),
                     _("Milestones of %(period)s", period=label),
                 ),
             ),
@@ -524,18 +656,28 @@ class ProjectFlowDashboard(models.AbstractModel):
                 }
             )
 
-        # ------------------------------------------------------------------
-        # Charts
-        # ------------------------------------------------------------------
+        return kpis
+
+    def _kpi_charts(self, c):
+        """Delivery cycle trend, on-time rate by department, workload."""
+        (
+            kind,
+            trend,
+            cur,
+            task_domain,
+            dep_names,
+            closed,
+            project_cycle,
+        ) = (
+            c[k]
+            for k in ("kind", "trend", "cur", "task_domain", "dep_names", "closed", "project_cycle")
+        )
         cycle_trend = {
             "labels": [self._kpi_period_label(kind, s, short=True) for s, _e in trend],
             "task": [closed["cycle"].average(s) for s, _e in trend],
             "project": [project_cycle.average(s) for s, _e in trend],
         }
-        dept_order = sorted(
-            (d for d in dep_names if d),
-            key=lambda d: (dep_names[d] or "").lower(),
-        ) + ([False] if False in dep_names else [])
+        dept_order = c["dept_order"]
         no_dept = _("No department")
         on_time_depts = [d for d in dept_order if closed["on_time"].count((cur, d))]
         on_time_by_department = {
@@ -560,9 +702,24 @@ class ProjectFlowDashboard(models.AbstractModel):
             "hours": [round(h or 0.0, 2) for _u, _c, h in workload_rows],
         }
 
-        # ------------------------------------------------------------------
-        # Lists
-        # ------------------------------------------------------------------
+        return {
+            "cycle_trend": cycle_trend,
+            "on_time_by_department": on_time_by_department,
+            "workload": workload,
+        }
+
+    def _kpi_lists(self, c):
+        """Portfolio, top risks, open alerts and bottleneck phases."""
+        (
+            flt,
+            end,
+            first,
+            task_domain,
+            project_domain,
+        ) = (c[k] for k in ("flt", "end", "first", "task_domain", "project_domain"))
+        Task = self.env["project.task"]
+        KpiPhase = self.env["project.flow.kpi.phase"]
+        open_task_kpi = task_domain + [("state", "not in", list(CLOSED_TASK_STATES))]
         Project = self.env["project.project"].with_context(active_test=False)
         live = project_domain + [
             ("active", "=", True),
@@ -640,9 +797,40 @@ class ProjectFlowDashboard(models.AbstractModel):
         ]
         bottlenecks = kpi.rank_bottlenecks(bottleneck_rows, BOTTLENECK_LIMIT)
 
-        # ------------------------------------------------------------------
-        # Monthly review: teams side by side
-        # ------------------------------------------------------------------
+        return {
+            "portfolio": portfolio,
+            "top_risks": top_risks,
+            "open_alerts": open_alerts,
+            "bottlenecks": bottlenecks,
+        }
+
+    def _kpi_review(self, c):
+        """The monthly review: the task KPIs of each department, side by side."""
+        (
+            cur,
+            prev,
+            dep_names,
+            dept_order,
+            closed,
+            due,
+            rework,
+            defect,
+            people,
+        ) = (
+            c[k]
+            for k in (
+                "cur",
+                "prev",
+                "dep_names",
+                "dept_order",
+                "closed",
+                "due",
+                "rework",
+                "defect",
+                "people",
+            )
+        )
+        no_dept = _("No department")
         review_columns = [(d, dep_names[d] or no_dept) for d in dept_order]
 
         def by_dept(measure, bucket):
@@ -670,28 +858,7 @@ class ProjectFlowDashboard(models.AbstractModel):
             ],
         )
 
-        return {
-            "period": {
-                "start": fields.Date.to_string(start),
-                "end": fields.Date.to_string(end),
-                "label": label,
-                "previous_start": fields.Date.to_string(prev_start),
-                "previous_end": fields.Date.to_string(prev_end),
-            },
-            "filters": dict(flt, date=fields.Date.to_string(day)),
-            "options": self._kpi_options(),
-            "kpis": kpis,
-            "portfolio": portfolio,
-            "charts": {
-                "cycle_trend": cycle_trend,
-                "on_time_by_department": on_time_by_department,
-                "workload": workload,
-            },
-            "top_risks": top_risks,
-            "open_alerts": open_alerts,
-            "bottlenecks": bottlenecks,
-            "monthly_review": monthly_review,
-        }
+        return monthly_review
 
     @api.model
     def _kpi_options(self):
