@@ -329,11 +329,18 @@ class ProjectFlowDashboard(models.AbstractModel):
                 ("task_id.flow_department_id", "in", flt["department_ids"]),
             ]
         hours, hour_people = kpi.Tally(), {}
-        for line_day, user, amount in self.env["account.analytic.line"]._read_group(
-            line_domain + self._between("date", prev_start, end),
-            groupby=[f"date:{gran}", "user_id"],
-            aggregates=["unit_amount:sum"],
-        ):
+        Line = self.env["account.analytic.line"]
+        # users without timesheet access get no hours (null), not an error
+        line_rows = (
+            Line._read_group(
+                line_domain + self._between("date", prev_start, end),
+                groupby=[f"date:{gran}", "user_id"],
+                aggregates=["unit_amount:sum"],
+            )
+            if Line.has_access("read")
+            else []
+        )
+        for line_day, user, amount in line_rows:
             bucket = self._kpi_bucket(kind, line_day)
             hours.add(bucket, amount, 1)
             hour_people.setdefault(bucket, set()).add(user.id)
