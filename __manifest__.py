@@ -107,6 +107,7 @@
         "demo/project_flow_retro_demo.xml",
         "demo/project_flow_health_demo.xml",
         "demo/project_flow_portal_demo.xml",
+        "demo/project_flow_kpi_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

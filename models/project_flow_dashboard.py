@@ -885,3 +885,42 @@ class ProjectFlowDashboard(models.AbstractModel):
             "templates": [[t["id"], t["display_name"]] for t in templates],
             "managers": [[u.id, u.name] for u in managers],
         }
+
+    @api.model
+    def _kpi_demo_spread(self):
+        """Demo data: spread the closing dates of the done tasks of flow
+        projects over the last six months (creation a few days before,
+        deadlines around the closing date, some late), and mark a few as
+        reworked, so the KPIs, trends and monthly review show real numbers.
+        One statement, deterministic (the n-th done task by id)."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            """
+            WITH done AS (
+                SELECT t.id, (ROW_NUMBER() OVER (ORDER BY t.id))::int AS n
+                  FROM project_task t
+                  JOIN project_project p ON p.id = t.project_id
+             LEFT JOIN res_company c ON c.id = p.company_id
+                 WHERE t.state = '1_done'
+                   AND (p.flow_template_id IS NOT NULL
+                        OR COALESCE(c.flow_require_initiation, FALSE))
+            ), spread AS (
+                SELECT id, n,
+                       date_trunc('day', now() AT TIME ZONE 'UTC')
+                           - make_interval(days => MOD(n * 11, 175))
+                           + make_interval(hours => 9 + MOD(n, 8)) AS closed
+                  FROM done
+            )
+            UPDATE project_task t
+               SET date_end = s.closed,
+                   create_date = s.closed - make_interval(days => 2 + MOD(s.n * 5, 13)),
+                   date_deadline = date_trunc('day', s.closed)
+                       + make_interval(days => MOD(s.n, 6) - 2, hours => 18),
+                   flow_reopen_count = CASE WHEN MOD(s.n, 9) = 0 THEN 1
+                                            ELSE t.flow_reopen_count END
+              FROM spread s
+             WHERE t.id = s.id
+            """
+        )
+        self.env.invalidate_all()
+        return True
