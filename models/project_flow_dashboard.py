@@ -267,10 +267,13 @@ class ProjectFlowDashboard(models.AbstractModel):
             [
                 (name, ">=", fields.Datetime.to_string(self._kpi_utc(lo) - timedelta(days=1))),
                 (name, "<", fields.Datetime.to_string(self._kpi_utc(hi) + timedelta(days=2))),
+                *extra,
             ]
-            for name, lo, hi in windows
+            for name, lo, hi, *extra in windows
         ]
-        domain += ["|"] * (len(ranges) - 1) + [leaf for r in ranges for leaf in ["&", *r]]
+        domain += ["|"] * (len(ranges) - 1) + [
+            leaf for r in ranges for leaf in ["&"] * (len(r) - 1) + r
+        ]
         query = Task._search(domain)
         query.add_join(
             "JOIN", "kpi_p", "project_project", SQL("kpi_p.id = project_task.project_id")
@@ -308,7 +311,9 @@ class ProjectFlowDashboard(models.AbstractModel):
             [
                 ("date_end", first, end),
                 ("date_deadline", prev_start, end),
-                ("create_date", prev_start, end),
+                # the creation date is a task's date only without deadline
+                # and closing date (the closing date has its own window)
+                ("create_date", prev_start, end, ("date_deadline", "=", False)),
             ],
         )
         self.env.cr.execute(
