@@ -92,6 +92,9 @@
         "views/project_flow_gantt_menus.xml",
         "views/project_flow_workspace_menus.xml",
         "views/project_flow_health_menus.xml",
+        "security/project_flow_kpi_rules.xml",
+        "reports/project_flow_kpi_views.xml",
+        "views/project_flow_kpi_menus.xml",
         "views/project_flow_menu_sections.xml",
     ],
     "demo": [
@@ -104,6 +107,7 @@
         "demo/project_flow_retro_demo.xml",
         "demo/project_flow_health_demo.xml",
         "demo/project_flow_portal_demo.xml",
+        "demo/project_flow_kpi_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [
