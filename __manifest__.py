@@ -93,6 +93,10 @@
         "views/project_flow_workspace_menus.xml",
         "views/project_flow_health_menus.xml",
         "views/project_flow_menu_sections.xml",
+        "security/project_flow_people_rules.xml",
+        "reports/project_flow_kpi_person_views.xml",
+        "wizards/project_flow_profile_views.xml",
+        "views/project_flow_people_menus.xml",
     ],
     "demo": [
         "demo/project_flow_demo.xml",
