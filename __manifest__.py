@@ -92,6 +92,7 @@
         "views/project_flow_gantt_menus.xml",
         "views/project_flow_workspace_menus.xml",
         "views/project_flow_health_menus.xml",
+        "security/project_flow_kpi_rules.xml",
         "views/project_flow_menu_sections.xml",
         "security/project_flow_people_rules.xml",
         "reports/project_flow_kpi_person_views.xml",

@@ -1,3 +1,4 @@
 from . import project_flow_resource_load
+from . import project_flow_kpi_phase
 from . import project_flow_person_viewer
 from . import project_flow_kpi_person
