@@ -97,6 +97,8 @@
         "security/project_flow_people_rules.xml",
         "reports/project_flow_kpi_person_views.xml",
         "wizards/project_flow_profile_views.xml",
+        "data/project_flow_maturity_data.xml",
+        "views/project_flow_maturity_assessment_views.xml",
         "views/project_flow_people_menus.xml",
     ],
     "demo": [
@@ -109,6 +111,7 @@
         "demo/project_flow_retro_demo.xml",
         "demo/project_flow_health_demo.xml",
         "demo/project_flow_portal_demo.xml",
+        "demo/project_flow_people_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

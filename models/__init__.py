@@ -53,3 +53,7 @@ from . import hr_department
 from . import project_task_kpi
 from . import res_users_profile
 from . import hr_employee_profile
+from . import project_flow_maturity_criterion
+from . import project_flow_maturity_assessment
+from . import project_flow_maturity_assessment_line
+from . import project_flow_template_maturity

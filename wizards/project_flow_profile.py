@@ -149,6 +149,8 @@ class ProjectFlowProfile(models.TransientModel):
         if not self.user_id:
             return {}
         self._flow_check_profile_access()
+        # the view reads other models' tables: write pending changes first
+        self.env.flush_all()
         rows = self.env["project.flow.kpi.person"]._read_group(
             [
                 ("user_id", "=", self.user_id.id),
