@@ -76,9 +76,7 @@ def profile_figures(sums):
         "tasks_closed": get("tasks_closed"),
         "on_time_rate": ratio(get("on_time_count"), get("deadline_count")),
         "effort_ratio": ratio(get("effective_hours"), get("allocated_hours")),
-        "estimate_accuracy": estimate_accuracy(
-            get("estimate_gap_hours"), get("allocated_hours")
-        ),
+        "estimate_accuracy": estimate_accuracy(get("estimate_gap_hours"), get("allocated_hours")),
         "rework_count": get("rework_count"),
         "checkin_count": get("checkin_count"),
         "comment_count": get("comment_count"),

@@ -51,7 +51,6 @@ from . import project_flow_risk_model
 from . import project_flow_health_snapshot
 from . import hr_department
 from . import project_task_kpi
-from . import res_users_profile
 from . import hr_employee_profile
 from . import project_flow_maturity_criterion
 from . import project_flow_maturity_assessment

@@ -41,7 +41,10 @@ class ProjectFlowMaturityAssessment(models.Model):
         required=True, default=lambda self: fields.Date.context_today(self), tracking=True
     )
     assessor_id = fields.Many2one(
-        "res.users", string="Assessor", required=True, default=lambda self: self.env.user,
+        "res.users",
+        string="Assessor",
+        required=True,
+        default=lambda self: self.env.user,
         tracking=True,
     )
     period = fields.Selection(

@@ -4,7 +4,6 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
 
-
 class ProjectFlowMaturityAssessmentLine(models.Model):
     """One scored criterion of a maturity assessment: the figure measured
     when the assessment was made (kept as history), the suggested score and
@@ -26,7 +25,6 @@ class ProjectFlowMaturityAssessmentLine(models.Model):
     measure = fields.Selection(related="criterion_id.measure")
     measured_value = fields.Float(string="Measured value", readonly=True)
     measured = fields.Char(
-        string="Measured",
         readonly=True,
         help="The figure measured from the template's projects when the assessment was made.",
     )

@@ -31,20 +31,14 @@ class ProjectFlowTemplate(models.Model):
         digits=(3, 1),
         help="Overall score of the last done assessment (1-5).",
     )
-    maturity_phases_on_time = fields.Float(
-        compute="_compute_maturity", string="Phases on time (%)"
-    )
+    maturity_phases_on_time = fields.Float(compute="_compute_maturity", string="Phases on time (%)")
     maturity_overrun = fields.Float(compute="_compute_maturity", string="Avg overrun (days)")
     maturity_finished_count = fields.Integer(compute="_compute_maturity", string="Phases done")
-    maturity_rejection_count = fields.Integer(
-        compute="_compute_maturity", string="Gate rejections"
-    )
+    maturity_rejection_count = fields.Integer(compute="_compute_maturity", string="Gate rejections")
     maturity_override_count = fields.Integer(compute="_compute_maturity", string="Overrides")
     maturity_rework_count = fields.Integer(compute="_compute_maturity", string="Rework")
     maturity_closed_count = fields.Integer(compute="_compute_maturity", string="Closed projects")
-    maturity_retro_count = fields.Integer(
-        compute="_compute_maturity", string="Retrospectives done"
-    )
+    maturity_retro_count = fields.Integer(compute="_compute_maturity", string="Retrospectives done")
     maturity_retro_rate = fields.Float(compute="_compute_maturity", string="Retrospectives (%)")
     maturity_bottlenecks = fields.Char(
         compute="_compute_maturity",
@@ -238,9 +232,7 @@ class ProjectFlowTemplate(models.Model):
     def action_flow_new_assessment(self):
         """Create a draft assessment, pre-filled from the data, and open it."""
         self.ensure_one()
-        assessment = self.env["project.flow.maturity.assessment"].create(
-            {"template_id": self.id}
-        )
+        assessment = self.env["project.flow.maturity.assessment"].create({"template_id": self.id})
         return {
             "type": "ir.actions.act_window",
             "res_model": "project.flow.maturity.assessment",

@@ -32,10 +32,16 @@ class TestMaturity(ProjectFlowCase):
             {"name": "Maturity three", "flow_template_id": cls.template.id}
         )
         dates = {
-            cls.p1: [("2026-11-02", "2026-11-03"), ("2026-11-04", "2026-11-11"),
-                     ("2026-11-12", "2026-11-12")],
-            cls.p2: [("2026-11-02", "2026-11-05"), ("2026-11-06", "2026-11-16"),
-                     ("2026-11-17", None)],
+            cls.p1: [
+                ("2026-11-02", "2026-11-03"),
+                ("2026-11-04", "2026-11-11"),
+                ("2026-11-12", "2026-11-12"),
+            ],
+            cls.p2: [
+                ("2026-11-02", "2026-11-05"),
+                ("2026-11-06", "2026-11-16"),
+                ("2026-11-17", None),
+            ],
         }
         env.flush_all()
         for project, spans in dates.items():
@@ -85,7 +91,8 @@ class TestMaturity(ProjectFlowCase):
         data = self.template._flow_maturity_data()[self.template.id]
         design, build, release = data["stats"]
         self.assertEqual(
-            (design.name, design.finished, design.avg_actual, design.avg_overrun), ("Design", 2, 3, 1)
+            (design.name, design.finished, design.avg_actual, design.avg_overrun),
+            ("Design", 2, 3, 1),
         )
         self.assertEqual((build.avg_actual, build.avg_overrun, build.on_time), (6.5, 2.5, 0))
         self.assertEqual((release.phase_count, release.finished, release.avg_overrun), (2, 1, -1))

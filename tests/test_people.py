@@ -23,7 +23,9 @@ class TestPeopleProfile(ProjectFlowCase):
         super().setUpClass()
         env = cls.env
         cls.user_mgr = cls._new_user("pf_people_mgr", "Meng Teamlead", "project.group_project_user")
-        cls.user_boss = cls._new_user("pf_people_boss", "Gao Director", "project.group_project_user")
+        cls.user_boss = cls._new_user(
+            "pf_people_boss", "Gao Director", "project.group_project_user"
+        )
         cls.user_dept = cls._new_user("pf_people_dept", "Du Depthead", "project.group_project_user")
         Employee = env["hr.employee"]
         cls.emp_boss = Employee.create({"name": "Gao Director", "user_id": cls.user_boss.id})
@@ -100,7 +102,9 @@ class TestPeopleProfile(ProjectFlowCase):
         partner = cls.person.partner_id
         messages = (
             cls.t1.message_post(body="Looks good", message_type="comment", author_id=partner.id)
-            | cls.project.message_post(body="Kick-off", message_type="comment", author_id=partner.id)
+            | cls.project.message_post(
+                body="Kick-off", message_type="comment", author_id=partner.id
+            )
             | cls.other.message_post(body="Elsewhere", message_type="comment", author_id=partner.id)
         )
         messages.sudo().write({"date": "2026-11-18 09:00:00"})
@@ -143,7 +147,9 @@ class TestPeopleProfile(ProjectFlowCase):
     def test_profile_figures_hand_computed(self):
         profile = self._profile(self.person)
         self.assertEqual(profile.tasks_closed, 3, "T1, T2, T3; not the open T5 nor the plain T6")
-        self.assertAlmostEqual(profile.on_time_rate, 50.0, msg="T1 on time, T2 late, T3 no deadline")
+        self.assertAlmostEqual(
+            profile.on_time_rate, 50.0, msg="T1 on time, T2 late, T3 no deadline"
+        )
         # estimated tasks T1 (10 h → 12 h) and T2 (4 h → 2 h): 14 h against 14 h
         self.assertAlmostEqual(profile.effort_ratio, 100.0)
         # gaps 2 + 2 = 4 h of 14 h estimated
@@ -176,7 +182,9 @@ class TestPeopleProfile(ProjectFlowCase):
         Kpi = self.env[KPI]
         rows = Kpi.search([("user_id", "=", self.person.id), ("kind", "=", "task")])
         self.assertEqual(set(rows.task_id.ids), {self.t1.id, self.t2.id, self.t3.id, self.t4.id})
-        self.assertEqual(rows.filtered(lambda r: r.task_id == self.t1).manager_user_id, self.user_mgr)
+        self.assertEqual(
+            rows.filtered(lambda r: r.task_id == self.t1).manager_user_id, self.user_mgr
+        )
         self.assertEqual(rows.department_id, self.department)
         [(rate,)] = Kpi._read_group(
             [("user_id", "=", self.person.id), ("kind", "=", "task")], [], ["on_time_rate:avg"]
@@ -221,9 +229,7 @@ class TestPeopleProfile(ProjectFlowCase):
             public = self.env["hr.employee.public"].browse(self.employee_flow.id)
             self.assertTrue(public.with_user(manager).flow_profile_visible, manager.name)
         # the team lead sees both of their people; the department head only Lin
-        mgr_people = set(
-            self.env[KPI].with_user(self.user_mgr).search([]).user_id.ids
-        )
+        mgr_people = set(self.env[KPI].with_user(self.user_mgr).search([]).user_id.ids)
         self.assertEqual(mgr_people, {self.person.id, self.peer.id})
         self.assertNotIn(
             self.peer.id, self.env[KPI].with_user(self.user_dept).search([]).user_id.ids
@@ -234,7 +240,9 @@ class TestPeopleProfile(ProjectFlowCase):
         )
 
     def test_my_profile_action(self):
-        action = self.env["project.flow.profile"].with_user(self.person).action_flow_open_my_profile()
+        action = (
+            self.env["project.flow.profile"].with_user(self.person).action_flow_open_my_profile()
+        )
         profile = self.env["project.flow.profile"].with_user(self.person).browse(action["res_id"])
         self.assertEqual(profile.user_id, self.person)
         drill = profile.with_context(flow_kind="task").action_flow_rows()

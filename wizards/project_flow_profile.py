@@ -98,12 +98,8 @@ class ProjectFlowProfile(models.TransientModel):
         compute="_compute_figures", string="Accuracy (before)"
     )
     rework_count_previous = fields.Integer(compute="_compute_figures", string="Rework (before)")
-    checkin_count_previous = fields.Integer(
-        compute="_compute_figures", string="Check-ins (before)"
-    )
-    comment_count_previous = fields.Integer(
-        compute="_compute_figures", string="Comments (before)"
-    )
+    checkin_count_previous = fields.Integer(compute="_compute_figures", string="Check-ins (before)")
+    comment_count_previous = fields.Integer(compute="_compute_figures", string="Comments (before)")
     approval_count_previous = fields.Integer(
         compute="_compute_figures", string="Approvals (before)"
     )
@@ -118,10 +114,12 @@ class ProjectFlowProfile(models.TransientModel):
     @api.depends("user_id")
     def _compute_employee(self):
         for profile in self:
-            employees = profile.user_id.employee_ids
-            employee = employees.filtered(lambda e: e.company_id == profile.user_id.company_id)[
-                :1
-            ] or employees[:1]
+            user = profile.user_id
+            employees = user.employee_ids
+            employee = (
+                employees.filtered(lambda e, company=user.company_id: e.company_id == company)[:1]
+                or employees[:1]
+            )
             profile.employee_id = employee
             profile.department_id = employee.department_id
             profile.manager_id = employee.parent_id
