@@ -247,7 +247,7 @@ class ProjectFlowTemplate(models.Model):
             "project_flow.action_project_flow_maturity_assessment"
         )
         action["domain"] = [("template_id", "=", self.id)]
-        action["context"] = {"default_template_id": self.id}
+        action["context"] = {"default_template_id": self.id, "search_default_filter_done": 1}
         action["view_mode"] = "graph,list,form"
         action["views"] = [(False, "graph"), (False, "list"), (False, "form")]
         return action
