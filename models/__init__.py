@@ -54,3 +54,8 @@ from . import project_task_kpi
 from . import project_flow_alert_kpi
 from . import project_task_kpi_link
 from . import project_flow_dashboard
+from . import hr_employee_profile
+from . import project_flow_maturity_criterion
+from . import project_flow_maturity_assessment
+from . import project_flow_maturity_assessment_line
+from . import project_flow_template_maturity
