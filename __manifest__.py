@@ -112,9 +112,11 @@
         "web.assets_backend": [
             "project_flow/static/src/views/**/*",
             "project_flow/static/src/workspace/**/*",
+            "project_flow/static/src/kpi_pivot/**/*",
         ],
         "web.assets_unit_tests": [
             "project_flow/static/tests/flow_gantt/**/*",
+            "project_flow/static/tests/kpi_pivot/**/*",
         ],
     },
     "uninstall_hook": "uninstall_hook",
