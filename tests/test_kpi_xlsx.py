@@ -227,17 +227,38 @@ class TestFlowKpiXlsx(HttpCase):
         )
         sheet = workbook["KPIs"]
         self.assertEqual(sheet["A1"].value, f"KPI dashboard - {data['period']['label']}")
-        self.assertEqual(sheet.freeze_panes, "B6")
+        self.assertIn(data["period"]["previous_start"], sheet["A2"].value)
+        self.assertTrue(sheet["A4"].value.startswith("Exported on"))
+        # header on row 6 (title, period, filters, export date, blank line)
         self.assertEqual(
-            [sheet.cell(row, 1).value for row in range(6, 6 + len(data["kpis"]))],
+            [sheet.cell(6, col).value for col in range(1, 5)],
+            ["KPI", "Value", "Previous", "Change"],
+        )
+        self.assertEqual(sheet.freeze_panes, "B7")
+        first = 7
+        self.assertEqual(
+            [sheet.cell(row, 1).value for row in range(first, first + len(data["kpis"]))],
             [kpi["label"] for kpi in data["kpis"]],
         )
         formats = {
-            kpi["unit"]: sheet.cell(6 + i, 2).number_format for i, kpi in enumerate(data["kpis"])
+            kpi["unit"]: sheet.cell(first + i, 2).number_format
+            for i, kpi in enumerate(data["kpis"])
         }
         self.assertEqual(formats["%"], "0.0%")
         self.assertEqual(formats["h"], '#,##0.0" h"')
         self.assertEqual(formats["d"], '#,##0.0" d"')
+        for index, kpi in enumerate(data["kpis"]):
+            value = sheet.cell(first + index, 2).value
+            if kpi["value"] is None:
+                self.assertIsNone(value, kpi["key"])
+            elif kpi["unit"] == "%":
+                self.assertAlmostEqual(value, kpi["value"] / 100, msg=kpi["key"])
+            else:
+                self.assertAlmostEqual(value, kpi["value"], msg=kpi["key"])
+        self.assertEqual(
+            [p.value for p in workbook["Portfolio"]["A"][6 : 6 + len(data["portfolio"])]],
+            [p["name"] for p in data["portfolio"]],
+        )
         drawn = sum(
             bool(data["charts"][key]["labels"])
             for key in ("cycle_trend", "on_time_by_department", "workload")
