@@ -112,6 +112,9 @@
         "web.assets_backend": [
             "project_flow/static/src/views/**/*",
             "project_flow/static/src/workspace/**/*",
+        ],
+        # Odoo 18 loads the pivot view lazily: its extension goes with it
+        "web.assets_backend_lazy": [
             "project_flow/static/src/kpi_pivot/**/*",
         ],
         "web.assets_unit_tests": [

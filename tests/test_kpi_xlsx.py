@@ -282,3 +282,12 @@ class TestFlowKpiPivotJs(HttpCase):
             success_signal="[HOOT] test suite succeeded",
             error_checker=unit_test_error_checker,
         )
+
+    def test_resource_load_pivot_tour(self):
+        """In the web client, the lazily loaded pivot view takes the
+        extension: the resource load pivot shows the export button."""
+        self.start_tour(
+            "/odoo/action-project_flow.action_project_flow_resource_load",
+            "project_flow_kpi_pivot_tour",
+            login="admin",
+        )
