@@ -117,8 +117,13 @@
             "project_flow/static/src/views/**/*",
             "project_flow/static/src/workspace/**/*",
         ],
+        # Odoo 18 loads the pivot view lazily: its extension goes with it
+        "web.assets_backend_lazy": [
+            "project_flow/static/src/kpi_pivot/**/*",
+        ],
         "web.assets_unit_tests": [
             "project_flow/static/tests/flow_gantt/**/*",
+            "project_flow/static/tests/kpi_pivot/**/*",
         ],
     },
     "uninstall_hook": "uninstall_hook",

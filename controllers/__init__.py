@@ -1,2 +1,3 @@
 from . import gantt_export
 from . import portal
+from . import kpi_export

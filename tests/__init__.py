@@ -33,3 +33,4 @@ from . import test_task_closing_date
 from . import test_kpi
 from . import test_people
 from . import test_maturity
+from . import test_kpi_xlsx
