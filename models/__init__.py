@@ -51,3 +51,5 @@ from . import project_flow_risk_model
 from . import project_flow_health_snapshot
 from . import hr_department
 from . import project_task_kpi
+from . import project_project_status
+from . import digest_digest

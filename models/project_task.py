@@ -1141,9 +1141,7 @@ class ProjectTask(models.Model):
                 "progress": row["progress"],
             }
             if row["start"]:
-                line["left"], line["width"] = bar_position(
-                    row["start"], row["finish"], first, span
-                )
+                line["left"], line["width"] = bar_position(row["start"], row["finish"], first, span)
             lines.append(line)
         values = {
             "title": self._flow_gantt_title(data),

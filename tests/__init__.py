@@ -30,3 +30,5 @@ from . import test_health
 from . import test_department
 from . import test_portal
 from . import test_task_closing_date
+from . import test_status_report
+from . import test_digest_kpi
