@@ -166,15 +166,18 @@ class ProjectProject(models.Model):
             if not Model.has_access("read"):
                 continue
             records = Model.search([("project_id", "in", self.ids), *domain], order=order)
+            if key == "tasks":
+                # critical tasks, closed or not, also make the Gantt summary
+                records |= Model.search(
+                    [("project_id", "in", self.ids), ("flow_critical", "=", True)]
+                )
+            ids_of = {project.id: [] for project in self}
             for record in records:
-                by_project[record.project_id.id][key] |= record
-        # critical tasks, closed or not, also make the Gantt summary
-        if env["project.task"].has_access("read"):
-            critical = env["project.task"].search(
-                [("project_id", "in", self.ids), ("flow_critical", "=", True)]
-            )
-            for task in critical:
-                by_project[task.project_id.id]["tasks"] |= task
+                ids_of[record.project_id.id].append(record.id)
+            for project_id, ids in ids_of.items():
+                # one prefetch set across the projects: the template reads
+                # e.g. the approvals of every phase in one query
+                by_project[project_id][key] = Model.browse(ids).with_prefetch(records._prefetch_ids)
         result = {}
         for project in self:
             values = by_project[project.id]

@@ -198,6 +198,22 @@ class TestStatusReport(ProjectFlowCase):
         self.assertIn("Status Heron", html)
         self.assertEqual(html.count('class="page o_flow_status_report"'), 2)
 
+    def test_report_reads_projects_together(self):
+        """A project more adds no query per phase, approval, milestone, risk
+        or alert: the pages read them for all printed projects at once."""
+        projects = self.project | self.other
+
+        def queries(records):
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            self._html(records)
+            return self.env.cr.sql_log_count - before
+
+        queries(projects)  # compiles the templates
+        one = queries(self.project)
+        two = queries(projects)
+        self.assertLessEqual(two, one + 2, f"1 project: {one} queries, 2 projects: {two}")
+
     def test_print_button(self):
         action = self.project.with_user(self.user_manager).action_flow_print_status()
         self.assertEqual(action["report_name"], "project_flow.report_project_flow_status")
