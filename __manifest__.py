@@ -10,7 +10,7 @@
     "website": "https://github.com/project-flow/project_flow",
     "maintainers": ["project-flow"],
     "development_status": "Beta",
-    "depends": ["project", "hr_timesheet", "mail", "portal", "resource", "calendar"],
+    "depends": ["project", "hr_timesheet", "mail", "portal", "resource", "calendar", "digest"],
     "data": [
         "security/project_flow_security.xml",
         "security/ir.model.access.csv",
@@ -96,6 +96,10 @@
         "reports/project_flow_kpi_views.xml",
         "views/project_flow_kpi_menus.xml",
         "views/project_flow_menu_sections.xml",
+        "reports/project_flow_status_report.xml",
+        "views/project_project_status_views.xml",
+        "views/digest_digest_views.xml",
+        "data/digest_digest_data.xml",
     ],
     "demo": [
         "demo/project_flow_demo.xml",

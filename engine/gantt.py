@@ -76,3 +76,30 @@ def group_rows(tasks, groups, key, none_label):
         rows.append({"group": none_label})
         rows.extend(none)
     return rows
+
+
+def timeline_window(days, today):
+    """The window a printed Gantt spans: ``(first, last, span)`` covering
+    ``days`` (dates; ``today`` when there is none), ``span`` in calendar days
+    (at least 1)."""
+    days = [d for d in days if d]
+    first = min(days, default=today)
+    last = max(days, default=today)
+    return first, last, (last - first).days + 1
+
+
+def bar_position(start, finish, first, span):
+    """Where a bar from ``start`` to ``finish`` (dates, included; ``finish``
+    None: one day) sits in a window starting on ``first`` of ``span`` days:
+    ``(left, width)`` in percent, the width at least 0.4 so a one-day bar
+    stays visible."""
+    offset = (start - first).days
+    length = ((finish or start) - start).days + 1
+    return round(100.0 * offset / span, 2), max(0.4, round(100.0 * length / span, 2))
+
+
+def today_position(today, first, last, span):
+    """The today line in percent of the window, or None outside it."""
+    if not first <= today <= last:
+        return None
+    return round(100.0 * (today - first).days / span, 2)

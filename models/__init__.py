@@ -59,3 +59,5 @@ from . import project_flow_maturity_criterion
 from . import project_flow_maturity_assessment
 from . import project_flow_maturity_assessment_line
 from . import project_flow_template_maturity
+from . import project_project_status
+from . import digest_digest

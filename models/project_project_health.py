@@ -404,9 +404,10 @@ class ProjectProject(models.Model):
         actual = max(0, work.offset(start, today)) if today >= start else 0
         return forecast_engine.schedule_forecast(curve, earned, actual, planned), planned
 
-    def _flow_rework_counts(self, projects, tasks):
-        """Reopened tasks + stage regressions + defect-tagged tasks per project."""
-        defect_tags = (
+    def _flow_defect_tags(self, projects):
+        """The tags that mark a task of ``projects`` as a defect: the
+        companies' defect tag and any tag named like defect / bug / 缺陷."""
+        return (
             self.env["project.tags"].search(
                 [
                     "|",
@@ -418,6 +419,10 @@ class ProjectProject(models.Model):
             )
             | projects.company_id.flow_health_defect_tag_id
         )
+
+    def _flow_rework_counts(self, projects, tasks):
+        """Reopened tasks + stage regressions + defect-tagged tasks per project."""
+        defect_tags = self._flow_defect_tags(projects)
         counts = defaultdict(int)
         for task in tasks:
             counts[task.project_id.id] += (

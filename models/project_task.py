@@ -12,7 +12,14 @@ from odoo.tools.sql import column_exists, create_column
 from odoo.addons.project.models.project_task import CLOSED_STATES
 
 from ..engine import gate, tracking
-from ..engine.gantt import group_rows, is_milestone, task_health
+from ..engine.gantt import (
+    bar_position,
+    group_rows,
+    is_milestone,
+    task_health,
+    timeline_window,
+    today_position,
+)
 from ..engine.gantt_xlsx import build_gantt_xlsx
 from .flow_guard import transition_allowed
 from .flow_schedule_guard import in_scheduler, links_syncing, scheduler, syncing_links
@@ -1114,10 +1121,9 @@ class ProjectTask(models.Model):
         planned span."""
         data, rows = self._flow_gantt_export_rows(domain, group_by)
         today = date.fromisoformat(data["today"])
-        days = [d for row in rows for d in (row.get("start"), row.get("finish")) if d]
-        first = min(days, default=today)
-        last = max(days, default=today)
-        span = (last - first).days + 1
+        first, last, span = timeline_window(
+            [d for row in rows for d in (row.get("start"), row.get("finish"))], today
+        )
         lines = []
         for row in rows:
             if "group" in row:
@@ -1135,18 +1141,13 @@ class ProjectTask(models.Model):
                 "progress": row["progress"],
             }
             if row["start"]:
-                offset = (row["start"] - first).days
-                length = ((row["finish"] or row["start"]) - row["start"]).days + 1
-                line["left"] = round(100.0 * offset / span, 2)
-                line["width"] = max(0.4, round(100.0 * length / span, 2))
+                line["left"], line["width"] = bar_position(row["start"], row["finish"], first, span)
             lines.append(line)
         values = {
             "title": self._flow_gantt_title(data),
             "first": format_date(self.env, first),
             "last": format_date(self.env, last),
-            "today": round(100.0 * (today - first).days / span, 2)
-            if first <= today <= last
-            else None,
+            "today": today_position(today, first, last, span),
             "lines": lines,
         }
         report = self.env["ir.actions.report"].sudo()

@@ -34,3 +34,5 @@ from . import test_kpi
 from . import test_people
 from . import test_maturity
 from . import test_kpi_xlsx
+from . import test_status_report
+from . import test_digest_kpi
