@@ -81,6 +81,7 @@
         "views/project_flow_department_views.xml",
         "views/project_flow_portal_templates.xml",
         "data/project_flow_kpi_data.xml",
+        "views/project_flow_dashboard_views.xml",
         "views/project_flow_menus.xml",
         "views/project_flow_planning_menus.xml",
         "views/project_flow_improve_menus.xml",
@@ -92,6 +93,7 @@
         "views/project_flow_gantt_menus.xml",
         "views/project_flow_workspace_menus.xml",
         "views/project_flow_health_menus.xml",
+        "views/project_flow_dashboard_menus.xml",
         "views/project_flow_menu_sections.xml",
     ],
     "demo": [
@@ -112,6 +114,7 @@
         "web.assets_backend": [
             "project_flow/static/src/views/**/*",
             "project_flow/static/src/workspace/**/*",
+            "project_flow/static/src/dashboard/**/*",
         ],
         "web.assets_unit_tests": [
             "project_flow/static/tests/flow_gantt/**/*",
