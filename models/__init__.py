@@ -51,3 +51,6 @@ from . import project_flow_risk_model
 from . import project_flow_health_snapshot
 from . import hr_department
 from . import project_task_kpi
+from . import project_flow_alert_kpi
+from . import project_task_kpi_link
+from . import project_flow_dashboard

@@ -30,4 +30,5 @@ from . import test_health
 from . import test_department
 from . import test_portal
 from . import test_task_closing_date
+from . import test_kpi
 from . import test_dashboard_tour
