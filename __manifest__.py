@@ -81,6 +81,7 @@
         "views/project_flow_department_views.xml",
         "views/project_flow_portal_templates.xml",
         "data/project_flow_kpi_data.xml",
+        "views/project_flow_dashboard_views.xml",
         "views/project_flow_menus.xml",
         "views/project_flow_planning_menus.xml",
         "views/project_flow_improve_menus.xml",
@@ -95,6 +96,7 @@
         "security/project_flow_kpi_rules.xml",
         "reports/project_flow_kpi_views.xml",
         "views/project_flow_kpi_menus.xml",
+        "views/project_flow_dashboard_menus.xml",
         "views/project_flow_menu_sections.xml",
         "reports/project_flow_status_report.xml",
         "views/project_project_status_views.xml",
@@ -120,6 +122,7 @@
         "web.assets_backend": [
             "project_flow/static/src/views/**/*",
             "project_flow/static/src/workspace/**/*",
+            "project_flow/static/src/dashboard/**/*",
         ],
         # Odoo 18 loads the pivot view lazily: its extension goes with it
         "web.assets_backend_lazy": [

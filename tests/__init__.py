@@ -36,3 +36,4 @@ from . import test_maturity
 from . import test_kpi_xlsx
 from . import test_status_report
 from . import test_digest_kpi
+from . import test_dashboard_tour
