@@ -97,11 +97,17 @@
         "reports/project_flow_kpi_views.xml",
         "views/project_flow_kpi_menus.xml",
         "views/project_flow_dashboard_menus.xml",
-        "views/project_flow_menu_sections.xml",
+        "security/project_flow_people_rules.xml",
+        "reports/project_flow_kpi_person_views.xml",
+        "wizards/project_flow_profile_views.xml",
+        "data/project_flow_maturity_data.xml",
+        "views/project_flow_maturity_assessment_views.xml",
+        "views/project_flow_people_menus.xml",
         "reports/project_flow_status_report.xml",
         "views/project_project_status_views.xml",
         "views/digest_digest_views.xml",
         "data/digest_digest_data.xml",
+        "views/project_flow_menu_sections.xml",
     ],
     "demo": [
         "demo/project_flow_demo.xml",
@@ -114,6 +120,7 @@
         "demo/project_flow_health_demo.xml",
         "demo/project_flow_portal_demo.xml",
         "demo/project_flow_kpi_demo.xml",
+        "demo/project_flow_people_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [
