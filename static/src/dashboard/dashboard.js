@@ -257,7 +257,7 @@ export class FlowDashboard extends Component {
             labels: chart.labels,
             datasets: [
                 { label: _t("Open tasks"), data: chart.open_tasks, backgroundColor: "#017e84" },
-                { label: _t("Remaining hours"), data: chart.hours, backgroundColor: "#e9a13b" },
+                { label: _t("Allocated hours"), data: chart.hours, backgroundColor: "#e9a13b" },
             ],
         };
     }
@@ -347,11 +347,16 @@ export class FlowDashboard extends Component {
         if (!kpi) {
             return;
         }
-        const field = kpi.action.res_model === "project.task" ? "flow_department_id" : null;
-        return this.openAction(
-            { ...kpi.action, name: `${row.label} · ${column.name}` },
-            field ? [[field, "=", column.id || false]] : []
-        );
+        // the department of a task is its own, of a timesheet its task's, of
+        // anything else its project's main department (as the server counts)
+        const field = {
+            "project.task": "flow_department_id",
+            "project.project": "flow_department_id",
+            "account.analytic.line": "task_id.flow_department_id",
+        }[kpi.action.res_model] || "project_id.flow_department_id";
+        return this.openAction({ ...kpi.action, name: `${row.label} · ${column.name}` }, [
+            [field, "=", column.id || false],
+        ]);
     }
 
     // ------------------------------------------------------------------

@@ -37,9 +37,13 @@ export class FlowChart extends Component {
             this.chart.destroy();
         }
         const onClick = props.onClick;
+        // Chart.js writes into the data it is given (metadata, patched array
+        // methods): give it plain copies, never the component's reactive
+        // state, or each of its writes would render the dashboard again.
+        const copy = (value) => JSON.parse(JSON.stringify(value));
         this.chart = new window.Chart(this.canvasRef.el, {
             type: props.type,
-            data: { labels: props.labels, datasets: props.datasets },
+            data: { labels: copy(props.labels), datasets: copy(props.datasets) },
             options: {
                 maintainAspectRatio: false,
                 animation: false,
@@ -54,7 +58,7 @@ export class FlowChart extends Component {
                         onClick(elements[0].index, elements[0].datasetIndex);
                     }
                 },
-                ...(props.options || {}),
+                ...copy(props.options || {}),
             },
         });
     }
