@@ -78,13 +78,19 @@ class DigestDigest(models.Model):
         query = self.env["project.task"]._search(
             [*self._flow_digest_closed_domain(), ("date_deadline", "!=", False)]
         )
+        tz = (self.company_id or self.env.company).resource_calendar_id.tz or "UTC"
         self.env.cr.execute(
             query.select(
                 SQL("COUNT(*)"),
+                # on time: closed on or before the deadline's day, in the
+                # company calendar's time zone (as the KPI dashboard counts)
                 SQL(
-                    "COUNT(*) FILTER (WHERE %s <= %s)",
+                    "COUNT(*) FILTER (WHERE (%s AT TIME ZONE 'UTC' AT TIME ZONE %s)::date"
+                    " <= (%s AT TIME ZONE 'UTC' AT TIME ZONE %s)::date)",
                     SQL.identifier(query.table, "date_end"),
+                    tz,
                     SQL.identifier(query.table, "date_deadline"),
+                    tz,
                 ),
             )
         )

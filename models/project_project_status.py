@@ -63,8 +63,12 @@ class ProjectProject(models.Model):
                    COUNT(*) FILTER (WHERE t.state != '1_canceled'),
                    COUNT(*) FILTER (WHERE t.state = '1_done'),
                    COUNT(*) FILTER (WHERE t.state = '1_done' AND t.date_deadline IS NOT NULL),
+                   -- on time: closed on or before the deadline's day, in the
+                   -- company calendar's time zone (as the KPI dashboard counts)
                    COUNT(*) FILTER (WHERE t.state = '1_done' AND t.date_deadline IS NOT NULL
-                                      AND t.date_end <= t.date_deadline),
+                                      AND (t.date_end AT TIME ZONE 'UTC' AT TIME ZONE tz.tz)::date
+                                          <= (t.date_deadline AT TIME ZONE 'UTC'
+                                              AT TIME ZONE tz.tz)::date),
                    COUNT(*) FILTER (WHERE t.state = '1_done' AND t.date_end IS NOT NULL),
                    COALESCE(SUM(EXTRACT(EPOCH FROM t.date_end - t.create_date))
                             FILTER (WHERE t.state = '1_done' AND t.date_end IS NOT NULL), 0),
@@ -73,6 +77,10 @@ class ProjectProject(models.Model):
                    COALESCE(SUM(t.allocated_hours) FILTER (WHERE t.state != '1_canceled'), 0),
                    COALESCE(SUM(t.effective_hours) FILTER (WHERE t.state != '1_canceled'), 0)
               FROM project_task t
+              JOIN project_project p ON p.id = t.project_id
+         LEFT JOIN res_company c ON c.id = p.company_id
+         LEFT JOIN resource_calendar rc ON rc.id = c.resource_calendar_id
+        CROSS JOIN LATERAL (SELECT COALESCE(rc.tz, 'UTC') AS tz) tz
              WHERE t.project_id = ANY(%s) AND t.active
           GROUP BY t.project_id
             """,
