@@ -5,6 +5,7 @@ from babel.dates import format_skeleton
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.osv import expression
 from odoo.tools import SQL
 from odoo.tools.misc import get_lang
 
@@ -98,10 +99,14 @@ class ProjectFlowDashboard(models.AbstractModel):
     # ------------------------------------------------------------------
     @api.model
     def _kpi_project_domain(self, flt):
+        # a project without a company follows the main company's setting
+        company_less = self.env["project.project"]._flow_main_company().flow_require_initiation
         domain = [
+            "|",
             "|",
             ("flow_template_id", "!=", False),
             ("company_id.flow_require_initiation", "=", True),
+            ("company_id", "=", False) if company_less else expression.FALSE_LEAF,
             ("active", "in", [True, False]),
         ]
         if flt["department_ids"]:
@@ -278,7 +283,15 @@ class ProjectFlowDashboard(models.AbstractModel):
         query.add_join(
             "JOIN", "kpi_p", "project_project", SQL("kpi_p.id = project_task.project_id")
         )
-        query.add_join("LEFT JOIN", "kpi_c", "res_company", SQL("kpi_c.id = kpi_p.company_id"))
+        query.add_join(
+            "LEFT JOIN",
+            "kpi_c",
+            "res_company",
+            SQL(
+                "kpi_c.id = COALESCE(kpi_p.company_id, project_task.company_id, %s)",
+                self.env["project.project"]._flow_main_company().id,
+            ),
+        )
         query.add_join(
             "LEFT JOIN",
             "kpi_rc",
@@ -1032,7 +1045,7 @@ class ProjectFlowDashboard(models.AbstractModel):
                 SELECT t.id, (ROW_NUMBER() OVER (ORDER BY t.id))::int AS n
                   FROM project_task t
                   JOIN project_project p ON p.id = t.project_id
-             LEFT JOIN res_company c ON c.id = p.company_id
+             LEFT JOIN res_company c ON c.id = COALESCE(p.company_id, t.company_id)
                  WHERE t.state = '1_done'
                    AND (p.flow_template_id IS NOT NULL
                         OR COALESCE(c.flow_require_initiation, FALSE))

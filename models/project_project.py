@@ -345,10 +345,16 @@ class ProjectProject(models.Model):
                AND (p.flow_template_id IS NOT NULL OR c.flow_require_initiation)
           ORDER BY p.id
             """,
-            # a project without a company follows the company running the cron
-            [self.env.company.id],
+            [self._flow_main_company().id],
         )
         return [row[0] for row in self.env.cr.fetchall()]
+
+    @api.model
+    def _flow_main_company(self):
+        """The company whose settings the projects without a company follow
+        (whether they are flow projects): the first company, as the KPI
+        views count them (``ORDER BY sequence, id``)."""
+        return self.env["res.company"].sudo().search([], order="sequence, id", limit=1)
 
     def _flow_check_manager(self):
         if not self.env.user.has_group("project_flow.group_flow_manager"):

@@ -116,7 +116,9 @@ class ProjectFlowKpiPerson(models.Model):
 WITH flow_project AS (
     SELECT p.id AS project_id, p.company_id, p.flow_template_id AS template_id
       FROM project_project p
- LEFT JOIN res_company c ON c.id = p.company_id
+ -- a project without a company follows the main company's settings
+ LEFT JOIN res_company c
+        ON c.id = COALESCE(p.company_id, (SELECT id FROM res_company ORDER BY sequence, id LIMIT 1))
      WHERE p.flow_template_id IS NOT NULL OR c.flow_require_initiation
 ),
 user_employee AS (

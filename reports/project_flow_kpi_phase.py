@@ -140,7 +140,10 @@ SELECT ph.id,
        1 AS phase_count
   FROM project_flow_phase ph
   JOIN project_project p ON p.id = ph.project_id
-  LEFT JOIN res_company c ON c.id = p.company_id
+  -- a project without a company follows the main company's settings
+  LEFT JOIN res_company c
+         ON c.id = COALESCE(p.company_id,
+                            (SELECT id FROM res_company ORDER BY sequence, id LIMIT 1))
   LEFT JOIN project_flow_template_phase tp ON tp.id = ph.template_phase_id
   LEFT JOIN LATERAL (
         SELECT CASE

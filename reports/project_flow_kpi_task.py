@@ -170,7 +170,11 @@ base AS (
                 THEN 1 ELSE 0 END AS defect_count
       FROM project_task t
       JOIN project_project p ON p.id = t.project_id
- LEFT JOIN res_company c ON c.id = p.company_id
+ -- a project without a company: its task's company, else the main company
+ -- (the company whose settings such projects follow, as the crons do)
+ LEFT JOIN res_company c
+        ON c.id = COALESCE(p.company_id, t.company_id,
+                           (SELECT id FROM res_company ORDER BY sequence, id LIMIT 1))
  LEFT JOIN resource_calendar rc ON rc.id = c.resource_calendar_id
      CROSS JOIN LATERAL (SELECT COALESCE(rc.tz, 'UTC') AS tz) tz
      WHERE t.active

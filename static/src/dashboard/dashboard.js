@@ -169,6 +169,11 @@ export class FlowDashboard extends Component {
         };
     }
 
+    /** Reasons come one per line: one line of text in a list. */
+    oneLine(text) {
+        return (text || "").split(/\n+/).filter(Boolean).join(" · ");
+    }
+
     get healthClasses() {
         return { green: "o_flow_db_green", yellow: "o_flow_db_yellow", red: "o_flow_db_red" };
     }
@@ -281,8 +286,14 @@ export class FlowDashboard extends Component {
             domain: [...spec.domain, ...extraDomain],
             views,
             target: "current",
-            context: spec.context || {},
+            context: { ...this.listViewRef(spec.res_model), ...(spec.context || {}) },
         });
+    }
+
+    /** A flat task list: Odoo's default one groups tasks by stage, which
+     * folds away the records behind a number. */
+    listViewRef(resModel) {
+        return resModel === "project.task" ? { list_view_ref: "project.project_task_view_tree_base" } : {};
     }
 
     openRecord(resModel, resId) {
