@@ -318,7 +318,11 @@ class ProjectFlowDashboard(models.AbstractModel):
             SQL("project_task.date_end"),
         )
         deadline_sql = SQL(local, SQL("project_task.date_deadline"))
-        created_sql = SQL(local, SQL("project_task.create_date"))
+        # the creation date counts only for tasks without a deadline
+        created_sql = SQL(
+            "CASE WHEN project_task.date_deadline IS NULL THEN " + local + " END",
+            SQL("project_task.create_date"),
+        )
         query = self._kpi_task_query(
             c,
             [
@@ -337,7 +341,11 @@ class ProjectFlowDashboard(models.AbstractModel):
                      WHERE EXISTS (SELECT 1 FROM jsonb_each_text(tg.name) v
                                     WHERE v.value ILIKE %(defect)s OR v.value ILIKE %(bug)s
                                        OR v.value ILIKE %(defect_zh)s)
-                ), t AS (
+                ), defect_task AS (
+                    -- tasks with a tag named like a defect: one hashed lookup per task
+                    SELECT r.project_task_id FROM project_tags_project_task_rel r
+                     WHERE r.project_tags_id IN (SELECT id FROM defect_tag)
+                ), t AS MATERIALIZED (
                     SELECT project_task.flow_department_id AS dept,
                            project_task.state,
                            %(done)s AS done,
@@ -347,19 +355,21 @@ class ProjectFlowDashboard(models.AbstractModel):
                                / 86400.0 AS cycle,
                            COALESCE(project_task.flow_reopen_count, 0)
                                + COALESCE(project_task.flow_stage_regression_count, 0) AS rework,
-                           CASE WHEN %(tagged)s AND EXISTS (
-                                SELECT 1 FROM project_tags_project_task_rel r
-                                 WHERE r.project_task_id = project_task.id
-                                   AND (r.project_tags_id = kpi_c.flow_health_defect_tag_id
-                                        OR r.project_tags_id IN (SELECT id FROM defect_tag)))
+                           CASE WHEN %(tagged)s AND (
+                                project_task.id IN (SELECT project_task_id FROM defect_task)
+                                OR (kpi_c.flow_health_defect_tag_id IS NOT NULL AND EXISTS (
+                                    SELECT 1 FROM project_tags_project_task_rel r
+                                     WHERE r.project_task_id = project_task.id
+                                       AND r.project_tags_id = kpi_c.flow_health_defect_tag_id)))
                                 THEN 1 ELSE 0 END AS defect
                       FROM %(from)s
                      WHERE %(where)s
                 )
                 SELECT dept,
-                       date_trunc(%(gran)s, done)::date,
-                       date_trunc(%(gran)s, deadline)::date,
-                       date_trunc(%(gran)s, COALESCE(done, deadline, created))::date,
+                       -- date -> timestamp (not timestamptz): no time zone work per row
+                       date_trunc(%(gran)s, done::timestamp)::date,
+                       date_trunc(%(gran)s, deadline::timestamp)::date,
+                       date_trunc(%(gran)s, COALESCE(done, deadline, created)::timestamp)::date,
                        COUNT(done),
                        COUNT(*) FILTER (WHERE done IS NOT NULL AND deadline IS NOT NULL),
                        COUNT(*) FILTER (WHERE done <= deadline),
@@ -840,13 +850,19 @@ class ProjectFlowDashboard(models.AbstractModel):
 
         Task = self.env["project.task"]
         open_tasks = self._kpi_open_task_domain(c["flt"])
-        workload_rows = Task._read_group(
-            [*open_tasks, ("user_ids", "!=", False)],
-            groupby=["user_ids"],
-            aggregates=["__count", "allocated_hours:sum"],
-            order="__count desc",
-            limit=15,
-        )
+        # no "has assignees" condition: it costs a lookup per task; the
+        # group of unassigned tasks is dropped instead
+        workload_rows = [
+            row
+            for row in Task._read_group(
+                open_tasks,
+                groupby=["user_ids"],
+                aggregates=["__count", "allocated_hours:sum"],
+                order="__count desc",
+                limit=16,
+            )
+            if row[0]
+        ][:15]
         workload = {
             "labels": [u.name for u, _c, _h in workload_rows],
             "ids": [u.id for u, _c, _h in workload_rows],
