@@ -1,4 +1,5 @@
 from . import project_flow_resource_load
+from . import project_flow_kpi_view_mixin
 from . import project_flow_kpi_phase
 from . import project_flow_kpi_task
 from . import project_flow_person_viewer

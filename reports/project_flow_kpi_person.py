@@ -1,6 +1,6 @@
 # Copyright 2026 project_flow contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl.html).
-from odoo import fields, models, tools
+from odoo import fields, models
 from odoo.tools import SQL
 
 PERSON_KINDS = [
@@ -44,6 +44,7 @@ class ProjectFlowKpiPerson(models.Model):
     """
 
     _name = "project.flow.kpi.person"
+    _inherit = "project.flow.kpi.view.mixin"
     _description = "Project Flow Person Effectiveness"
     _auto = False
     _order = "date desc, id desc"
@@ -100,12 +101,6 @@ class ProjectFlowKpiPerson(models.Model):
     comment_count = fields.Integer(string="Comments", readonly=True)
     approval_count = fields.Integer(string="Approvals given", readonly=True)
     hours_logged = fields.Float(string="Hours logged", readonly=True)
-
-    def init(self):
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(
-            SQL("CREATE OR REPLACE VIEW %s AS (%s)", SQL.identifier(self._table), self._query())
-        )
 
     def _query(self):
         # Every source yields the same columns; the id is a row number over

@@ -1,5 +1,4 @@
-from odoo import _, api, fields, models, tools
-from odoo.exceptions import UserError
+from odoo import fields, models
 from odoo.tools import SQL
 
 from ..models.project_project_health import HEALTH_COLORS
@@ -40,6 +39,7 @@ class ProjectFlowKpiTask(models.Model):
     """
 
     _name = "project.flow.kpi.task"
+    _inherit = "project.flow.kpi.view.mixin"
     _description = "Project Flow KPI: tasks"
     _auto = False
     _order = "date desc, id desc"
@@ -103,31 +103,6 @@ class ProjectFlowKpiTask(models.Model):
     defect_count = fields.Integer(
         string="Defects", readonly=True, help="1 when the task is tagged as a defect."
     )
-
-    my_department = fields.Boolean(
-        string="In my department",
-        compute="_compute_my_department",
-        search="_search_my_department",
-    )
-
-    @api.depends_context("uid")
-    def _compute_my_department(self):
-        mine = self.env["hr.department"]._flow_of_user(self.env.user)
-        for row in self:
-            row.my_department = row.department_id in mine
-
-    def _search_my_department(self, operator, value):
-        if operator not in ("=", "!="):
-            raise UserError(_("Unsupported search on the field In my department."))
-        mine = self.env["hr.department"]._flow_of_user(self.env.user)
-        positive = (operator == "=") == bool(value)
-        return [("department_id", "in" if positive else "not in", mine.ids)]
-
-    def init(self):
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(
-            SQL("CREATE OR REPLACE VIEW %s AS (%s)", SQL.identifier(self._table), self._query())
-        )
 
     def _query(self):
         return SQL(
