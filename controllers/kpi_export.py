@@ -128,9 +128,10 @@ class FlowKpiExport(http.Controller):
             "previous": _("Previous"),
             "change": _("Change"),
             "help": _("Definition"),
-            # unit suffixes of hours and days in number formats
-            "hours": _("h"),
-            "days": _("d"),
+            # unit suffixes of hours and days in number formats (whole words:
+            # one-letter terms are not exported for translation)
+            "hours": _("hours"),
+            "days": _("days"),
             "portfolio_sheet": _("Portfolio"),
             "project": _("Project"),
             "health": _("Health"),

@@ -245,8 +245,8 @@ class TestFlowKpiXlsx(HttpCase):
             for i, kpi in enumerate(data["kpis"])
         }
         self.assertEqual(formats["%"], "0.0%")
-        self.assertEqual(formats["h"], '#,##0.0" h"')
-        self.assertEqual(formats["d"], '#,##0.0" d"')
+        self.assertEqual(formats["h"], '#,##0.0" hours"')
+        self.assertEqual(formats["d"], '#,##0.0" days"')
         for index, kpi in enumerate(data["kpis"]):
             value = sheet.cell(first + index, 2).value
             if kpi["value"] is None:

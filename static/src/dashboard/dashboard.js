@@ -145,7 +145,18 @@ export class FlowDashboard extends Component {
         if (unit === "%") {
             return `${number} %`;
         }
-        return unit ? `${number} ${unit}` : number;
+        return unit ? this.withUnit(number, unit) : number;
+    }
+
+    /** The server sends unit codes (also the XLSX formats' keys). */
+    withUnit(number, unit) {
+        if (unit === "h") {
+            return _t("%(hours)s h", { hours: number });
+        }
+        if (unit === "d") {
+            return _t("%(days)s d", { days: number });
+        }
+        return `${number} ${unit}`;
     }
 
     /** Trend of a KPI against the previous period: arrow, text, colour. */
@@ -159,9 +170,13 @@ export class FlowDashboard extends Component {
         }
         const good = kpi.better === "down" ? delta < 0 : delta > 0;
         const digits = Number.isInteger(delta) ? 0 : 1;
-        const text = `${delta > 0 ? "+" : "−"}${formatFloat(Math.abs(delta), {
-            digits: [false, digits],
-        })}${kpi.unit === "%" ? " pt" : ""}`;
+        const sign = delta > 0 ? "+" : "−";
+        const amount = formatFloat(Math.abs(delta), { digits: [false, digits] });
+        // a change of a percentage is in percentage points
+        const text =
+            kpi.unit === "%"
+                ? _t("%(sign)s%(points)s pt", { sign, points: amount })
+                : `${sign}${amount}`;
         return {
             icon: delta > 0 ? "fa-arrow-up" : "fa-arrow-down",
             text,
