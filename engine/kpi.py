@@ -76,7 +76,7 @@ def rate(part, total, digits=1):
     """``part / total`` in percent, rounded; None when there is nothing to measure."""
     if not total:
         return None
-    return round(100.0 * part / total, digits)
+    return round(100.0 * (part or 0) / total, digits)
 
 
 def ratio(part, total, digits=2):

@@ -17,6 +17,8 @@ just before it.
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from . import kpi
+
 PERIODS = ("month", "quarter", "year")
 
 
@@ -27,21 +29,11 @@ class Period:
 
 
 def period_bounds(period, day):
-    """The ``period`` ("month", "quarter", "year") that contains ``day``."""
-    if period == "month":
-        start = day.replace(day=1)
-        months = 1
-    elif period == "quarter":
-        start = date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
-        months = 3
-    elif period == "year":
-        start = date(day.year, 1, 1)
-        months = 12
-    else:
+    """The ``period`` ("month", "quarter", "year") that contains ``day``
+    (the dashboard's calendar periods, ``kpi.period_bounds``)."""
+    if period not in PERIODS:
         raise ValueError(f"unknown period {period!r}")
-    month_index = start.month - 1 + months
-    next_start = date(start.year + month_index // 12, month_index % 12 + 1, 1)
-    return Period(start, next_start - timedelta(days=1))
+    return Period(*kpi.period_bounds(period, day))
 
 
 def previous_period(period, day):

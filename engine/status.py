@@ -16,6 +16,7 @@ project:
 No ``odoo`` import: the models pass counts read with SQL / ``_read_group``.
 """
 
+from . import kpi
 from .gantt import bar_position, timeline_window, today_position
 
 SECONDS_PER_DAY = 86400.0
@@ -24,12 +25,10 @@ SECONDS_PER_DAY = 86400.0
 MAX_KEY_TASKS = 12
 
 
-def percent(part, whole, digits=1):
-    """``part / whole`` in percent, rounded; None when ``whole`` is 0 (nothing
-    to measure is not 0 %)."""
-    if not whole:
-        return None
-    return round(100.0 * (part or 0) / whole, digits)
+# ``part / whole`` in percent, rounded; None when ``whole`` is 0 (nothing to
+# measure is not 0 %): the dashboard's rate, so a project's figures and the
+# portfolio's round alike.
+percent = kpi.rate
 
 
 def average(total, count, digits=1):
