@@ -48,13 +48,8 @@ class DigestDigest(models.Model):
 
     @api.model
     def _flow_digest_task_domain(self):
-        """Tasks of flow projects: with a template, or in a company that
-        asks every project for the flow lifecycle."""
-        return [
-            "|",
-            ("project_id.flow_template_id", "!=", False),
-            ("project_id.company_id.flow_require_initiation", "=", True),
-        ]
+        """Tasks of flow projects (``project.project._flow_project_domain``)."""
+        return self.env["project.project"]._flow_project_domain("project_id.")
 
     def _flow_digest_closed_domain(self):
         start, end, companies = self._get_kpi_compute_parameters()

@@ -5,7 +5,6 @@ from babel.dates import format_skeleton
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.osv import expression
 from odoo.tools import SQL
 from odoo.tools.misc import get_lang
 
@@ -99,14 +98,8 @@ class ProjectFlowDashboard(models.AbstractModel):
     # ------------------------------------------------------------------
     @api.model
     def _kpi_project_domain(self, flt):
-        # a project without a company follows the main company's setting
-        company_less = self.env["project.project"]._flow_main_company().flow_require_initiation
         domain = [
-            "|",
-            "|",
-            ("flow_template_id", "!=", False),
-            ("company_id.flow_require_initiation", "=", True),
-            ("company_id", "=", False) if company_less else expression.FALSE_LEAF,
+            *self.env["project.project"]._flow_project_domain(),
             ("active", "in", [True, False]),
         ]
         if flt["department_ids"]:

@@ -101,15 +101,8 @@ class ProjectFlowWorkspace(models.AbstractModel):
         """Running flow projects I work in: flow member, project manager,
         follower or assignee of one of their tasks (who may check in)."""
         user = self.env.user
-        # flow projects only: a template, or a company that asks every
-        # project for the flow lifecycle (the others are plain Odoo projects)
-        managed = [
-            "|",
-            ("flow_template_id", "!=", False),
-            ("company_id.flow_require_initiation", "=", True),
-        ]
-        if self.env.company.flow_require_initiation:
-            managed = ["|", ("company_id", "=", False), *managed]
+        # flow projects only (the others are plain Odoo projects)
+        managed = self.env["project.project"]._flow_project_domain()
         return self.env["project.project"].search(
             [
                 ("flow_state", "=", "running"),

@@ -350,6 +350,24 @@ class ProjectProject(models.Model):
         return [row[0] for row in self.env.cr.fetchall()]
 
     @api.model
+    def _flow_project_domain(self, path=""):
+        """Domain of the flow projects — a flow template, or a company that
+        asks every project for the flow lifecycle; a project without a
+        company follows the main company — on ``project.project``, or on
+        another model through ``path`` (``"project_id."`` on tasks). The SQL
+        twin is ``_flow_running_flow_project_ids`` (and the KPI views)."""
+        domain = [
+            "|",
+            (f"{path}flow_template_id", "!=", False),
+            (f"{path}company_id.flow_require_initiation", "=", True),
+        ]
+        if self._flow_main_company().flow_require_initiation:
+            domain = ["|", (f"{path}company_id", "=", False), *domain]
+        if path:
+            domain = [(path.rstrip("."), "!=", False), *domain]
+        return domain
+
+    @api.model
     def _flow_main_company(self):
         """The company whose settings the projects without a company follow
         (whether they are flow projects): the first company, as the KPI
